@@ -1,0 +1,78 @@
+package io.skillsd.actors.settings;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigResolveOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * All settings of a run, read once at start from HOCON ({@code reference.conf} of each module, then the
+ * user's file, then {@code -D} overrides). Every key is documented in the {@code reference.conf} that
+ * declares it. A bad value fails here, before anything starts, with a {@link SettingsException}.
+ */
+public record SkillsdSettings(Config config, RunSettings run, ComputeSettings compute, EnvironmentSettings environment) {
+
+  public SkillsdSettings {
+    Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(run, "run");
+    Objects.requireNonNull(compute, "compute");
+    Objects.requireNonNull(environment, "environment");
+  }
+
+  /** Builds settings from a fully resolved config holding a {@code skillsd} section. */
+  public static SkillsdSettings from(Config config) {
+    SettingsReader root = new SettingsReader(config, "skillsd");
+    return new SkillsdSettings(config,
+        RunSettings.read(root.section("run")),
+        ComputeSettings.read(root.section("compute")),
+        EnvironmentSettings.read(root.section("environment")));
+  }
+
+  /**
+   * Loads {@code file} (if given) over the defaults, with {@code overrides} (key → HOCON value text) on
+   * top, and validates everything.
+   */
+  public static SkillsdSettings load(Path file, Map<String, String> overrides) {
+    return from(loadConfig(file, overrides));
+  }
+
+  /** The merged and resolved config, before validation. */
+  public static Config loadConfig(Path file, Map<String, String> overrides) {
+    Config user = ConfigFactory.empty();
+    if (file != null) {
+      if (!Files.isRegularFile(file)) {
+        throw new SettingsException("--config", file.toString(), "no such file");
+      }
+      try {
+        user = ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
+      } catch (ConfigException.Parse e) {
+        throw new SettingsException("--config", file.toString(), "is not valid HOCON: " + e.getMessage());
+      }
+    }
+    Config overrideConfig = ConfigFactory.empty();
+    for (Map.Entry<String, String> e : overrides.entrySet()) {
+      Config one;
+      try {
+        one = ConfigFactory.parseString(e.getKey() + " = " + e.getValue());
+      } catch (ConfigException.Parse ex) {
+        one = ConfigFactory.parseString(e.getKey() + " = " + com.typesafe.config.ConfigUtil.quoteString(e.getValue()));
+      }
+      overrideConfig = one.withFallback(overrideConfig);
+    }
+    return overrideConfig
+        .withFallback(user)
+        .withFallback(ConfigFactory.defaultReference())
+        .resolve(ConfigResolveOptions.defaults());
+  }
+
+  /** The {@code skillsd} section, rendered as HOCON with comments stripped: what the run directory keeps. */
+  public String renderResolved() {
+    return config.getConfig("skillsd").atPath("skillsd").root().render(
+        com.typesafe.config.ConfigRenderOptions.defaults().setOriginComments(false).setJson(false));
+  }
+}

@@ -1,0 +1,88 @@
+package io.skillsd.actors.settings;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SkillsdSettingsTest {
+
+  @Test
+  void defaultsLoadAndValidate() {
+    SkillsdSettings s = SkillsdSettings.load(null, Map.of());
+    assertEquals(Path.of("runs"), s.run().dir());
+    assertTrue(s.run().id().isEmpty());
+    assertEquals(ComputeSettings.Device.AUTO, s.compute().device());
+    assertEquals("sokoban", s.environment().name());
+    assertEquals("skill-sd", s.environment().options().get("preset"));
+  }
+
+  @Test
+  void wrongTypeNamesKeyValueAndAllowed() {
+    SettingsException e = assertThrows(SettingsException.class,
+        () -> SkillsdSettings.load(null, Map.of("skillsd.compute.threads", "\"many\"")));
+    assertEquals("skillsd.compute.threads", e.key());
+    assertTrue(e.getMessage().startsWith("skillsd.compute.threads = \"many\""), e.getMessage());
+    assertTrue(e.getMessage().contains("must be an integer in [0, 1024]"), e.getMessage());
+    assertFalse(e.getMessage().contains("\n"), "one line");
+  }
+
+  @Test
+  void outOfRangeNamesKeyValueAndRange() {
+    SettingsException e = assertThrows(SettingsException.class,
+        () -> SkillsdSettings.load(null, Map.of("skillsd.compute.threads", "-3")));
+    assertEquals("skillsd.compute.threads = -3: must be an integer in [0, 1024]", e.getMessage());
+  }
+
+  @Test
+  void unknownEnumNamesKeyValueAndChoices() {
+    SettingsException e = assertThrows(SettingsException.class,
+        () -> SkillsdSettings.load(null, Map.of("skillsd.compute.device", "tpu")));
+    assertEquals("skillsd.compute.device = \"tpu\": must be one of [auto, cpu, gpu]", e.getMessage());
+  }
+
+  @Test
+  void badValueInAFileIsReportedTheSameWay(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("bad.conf");
+    Files.writeString(file, "skillsd.run { seed = true }\n");
+    SettingsException e = assertThrows(SettingsException.class, () -> SkillsdSettings.load(file, Map.of()));
+    assertEquals("skillsd.run.seed", e.key());
+    assertTrue(e.getMessage().contains("must be an integer"), e.getMessage());
+  }
+
+  @Test
+  void sectionOfTheWrongShapeIsNamed() {
+    SettingsException e = assertThrows(SettingsException.class,
+        () -> SkillsdSettings.load(null, Map.of("skillsd.environment.options", "[1, 2]")));
+    assertEquals("skillsd.environment.options", e.key());
+  }
+
+  @Test
+  void malformedRunIdIsRejected() {
+    SettingsException e = assertThrows(SettingsException.class,
+        () -> SkillsdSettings.load(null, Map.of("skillsd.run.id", "\"a/b\"")));
+    assertEquals("skillsd.run.id", e.key());
+  }
+
+  @Test
+  void missingFileIsAClearError() {
+    SettingsException e = assertThrows(SettingsException.class,
+        () -> SkillsdSettings.load(Path.of("no-such-file.conf"), Map.of()));
+    assertTrue(e.getMessage().contains("no such file"), e.getMessage());
+  }
+
+  @Test
+  void overridesWinOverTheFile(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("run.conf");
+    Files.writeString(file, "skillsd.run.seed = 5\nskillsd.environment.options.preset = ragen\n");
+    SkillsdSettings s = SkillsdSettings.load(file, Map.of("skillsd.run.seed", "9"));
+    assertEquals(9, s.run().seed());
+    assertEquals("ragen", s.environment().options().get("preset"));
+  }
+}
