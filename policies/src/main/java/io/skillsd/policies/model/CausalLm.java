@@ -1,0 +1,439 @@
+package io.skillsd.policies.model;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.nn.Activation;
+import ai.djl.nn.core.Embedding;
+import ai.djl.nn.core.Linear;
+import io.skillsd.policies.checkpoint.HostTensor;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * A Qwen2/Qwen3-family decoder-only language model: token embedding, then per layer RMSNorm → grouped-query
+ * attention with rotary position embeddings (optional q/k/v bias, optional per-head q/k RMSNorm) → residual,
+ * RMSNorm → SwiGLU MLP → residual, then a final RMSNorm and a tied or untied LM head.
+ *
+ * <p>Parameters are plain float32 {@link NDArray}s named as in HuggingFace checkpoints
+ * ({@code model.layers.0.self_attn.q_proj.weight}, …), owned by this model's manager on its device. The
+ * forward pass is written op by op so it reads like the math; every intermediate belongs to the manager of
+ * the input ids (the first operand of each op is an activation, never a parameter), so callers bound memory
+ * with a sub-manager or an {@link NDScope} per step.
+ *
+ * <p>Three ways in: {@link #logits} for a right-padded batch, {@link #step} for incremental decoding with a
+ * {@link KvCache}, and {@link #tokenLogProbs} — differentiable inside a {@code GradientCollector} — for the
+ * learner and the teacher.
+ */
+public final class CausalLm implements AutoCloseable {
+  /** Added to attention scores of masked keys; finite so that a fully masked (padding) row stays finite. */
+  private static final float MASKED = -1e9f;
+
+  private final ModelConfig config;
+  private final NDManager manager;
+  private final Map<String, NDArray> parameters;
+  private final float[] invFreq;
+
+  private CausalLm(ModelConfig config, NDManager manager, Map<String, NDArray> parameters) {
+    this.config = config;
+    this.manager = manager;
+    this.parameters = Collections.unmodifiableMap(parameters);
+    int half = config.headDim() / 2;
+    this.invFreq = new float[half];
+    for (int i = 0; i < half; i++) {
+      // float32 like the reference: theta ** (2i / d)
+      float exponent = (float) (2 * i) / config.headDim();
+      invFreq[i] = (float) (1.0 / (float) Math.pow(config.ropeTheta(), exponent));
+    }
+  }
+
+  /** The device DJL picks by default: a GPU when the engine finds one, else the CPU. */
+  public static Device defaultDevice() {
+    return Engine.getInstance().defaultDevice();
+  }
+
+  /** Names and shapes every checkpoint of this configuration must provide, in a stable order. */
+  public static Map<String, long[]> expectedShapes(ModelConfig c) {
+    Map<String, long[]> s = new LinkedHashMap<>();
+    long h = c.hiddenSize();
+    long q = (long) c.numHeads() * c.headDim();
+    long kv = (long) c.numKvHeads() * c.headDim();
+    long ff = c.intermediateSize();
+    s.put("model.embed_tokens.weight", new long[] {c.vocabSize(), h});
+    for (int i = 0; i < c.numLayers(); i++) {
+      String p = "model.layers." + i + ".";
+      s.put(p + "input_layernorm.weight", new long[] {h});
+      s.put(p + "self_attn.q_proj.weight", new long[] {q, h});
+      s.put(p + "self_attn.k_proj.weight", new long[] {kv, h});
+      s.put(p + "self_attn.v_proj.weight", new long[] {kv, h});
+      if (c.qkvBias()) {
+        s.put(p + "self_attn.q_proj.bias", new long[] {q});
+        s.put(p + "self_attn.k_proj.bias", new long[] {kv});
+        s.put(p + "self_attn.v_proj.bias", new long[] {kv});
+      }
+      if (c.qkNorm()) {
+        s.put(p + "self_attn.q_norm.weight", new long[] {c.headDim()});
+        s.put(p + "self_attn.k_norm.weight", new long[] {c.headDim()});
+      }
+      s.put(p + "self_attn.o_proj.weight", new long[] {h, q});
+      if (c.outputBias()) {
+        s.put(p + "self_attn.o_proj.bias", new long[] {h});
+      }
+      s.put(p + "post_attention_layernorm.weight", new long[] {h});
+      s.put(p + "mlp.gate_proj.weight", new long[] {ff, h});
+      s.put(p + "mlp.up_proj.weight", new long[] {ff, h});
+      s.put(p + "mlp.down_proj.weight", new long[] {h, ff});
+    }
+    s.put("model.norm.weight", new long[] {h});
+    if (!c.tieWordEmbeddings()) {
+      s.put("lm_head.weight", new long[] {c.vocabSize(), h});
+    }
+    return s;
+  }
+
+  /**
+   * Builds a model from host tensors (e.g. a checkpoint). Every expected tensor must be present with its
+   * expected shape; the caller has validated that (see {@code Checkpoints}), this re-checks as an invariant.
+   */
+  public static CausalLm fromTensors(ModelConfig config, Map<String, HostTensor> tensors, Device device) {
+    NDManager manager = NDManager.newBaseManager(device);
+    Map<String, NDArray> params = new LinkedHashMap<>();
+    try {
+      for (Map.Entry<String, long[]> e : expectedShapes(config).entrySet()) {
+        HostTensor t = tensors.get(e.getKey());
+        if (t == null || !Arrays.equals(t.shape(), e.getValue())) {
+          throw new IllegalArgumentException("tensor " + e.getKey() + " missing or of the wrong shape");
+        }
+        NDArray a = manager.create(t.data(), new Shape(e.getValue()));
+        a.setName(e.getKey());
+        params.put(e.getKey(), a);
+      }
+    } catch (RuntimeException e) {
+      manager.close();
+      throw e;
+    }
+    return new CausalLm(config, manager, params);
+  }
+
+  /** A freshly initialized model: normal(0, 0.02) weights, zero biases, unit norms; same seed, same model. */
+  public static CausalLm random(ModelConfig config, long seed, Device device) {
+    SplittableRandom rng = new SplittableRandom(seed);
+    Map<String, HostTensor> tensors = new LinkedHashMap<>();
+    for (Map.Entry<String, long[]> e : expectedShapes(config).entrySet()) {
+      float[] d = new float[(int) HostTensor.numel(e.getValue())];
+      String name = e.getKey();
+      if (name.endsWith("norm.weight")) {
+        Arrays.fill(d, 1f);
+      } else if (!name.endsWith(".bias")) {
+        for (int i = 0; i < d.length; i++) {
+          d[i] = (float) (0.02 * rng.nextGaussian());
+        }
+      }
+      tensors.put(name, new HostTensor(e.getValue(), d));
+    }
+    return fromTensors(config, tensors, device);
+  }
+
+  public ModelConfig config() {
+    return config;
+  }
+
+  /** The manager that owns the parameters; use {@code manager().newSubManager()} for per-step work. */
+  public NDManager manager() {
+    return manager;
+  }
+
+  public Device device() {
+    return manager.getDevice();
+  }
+
+  /** Parameters by HuggingFace name, in a stable order; the arrays are the live weights. */
+  public Map<String, NDArray> parameters() {
+    return parameters;
+  }
+
+  public long parameterCount() {
+    long n = 0;
+    for (NDArray p : parameters.values()) {
+      n += p.size();
+    }
+    return n;
+  }
+
+  /** Marks every parameter as requiring (or not) a gradient, for training under a GradientCollector. */
+  public void setTrainable(boolean trainable) {
+    for (NDArray p : parameters.values()) {
+      p.setRequiresGradient(trainable);
+    }
+  }
+
+  /** Sets accumulated gradients to zero (PyTorch accumulates them across backward calls). */
+  public void zeroGradients() {
+    for (NDArray p : parameters.values()) {
+      if (p.hasGradient()) {
+        try (NDArray g = p.getGradient()) {
+          g.muli(0f);
+        }
+      }
+    }
+  }
+
+  /** Overwrites this model's weights in place with {@code source}'s (teacher ← student). */
+  public void copyFrom(CausalLm source) {
+    ema(source, 0f);
+  }
+
+  /** θ ← τ·θ + (1 − τ)·θ_source, in place, for every parameter; τ = 0 copies. */
+  public void ema(CausalLm source, float tau) {
+    if (!source.config.equals(config)) {
+      throw new IllegalArgumentException("cannot mix weights of different configurations");
+    }
+    if (!(tau >= 0f && tau < 1f)) {
+      throw new IllegalArgumentException("tau must be in [0, 1), got " + tau);
+    }
+    try (NDScope scope = new NDScope()) {
+      for (Map.Entry<String, NDArray> e : parameters.entrySet()) {
+        NDArray dst = e.getValue();
+        NDArray src = source.parameters.get(e.getKey());
+        NDArray mixed = tau == 0f ? src.toDevice(dst.getDevice(), true)
+            : dst.mul(tau).addi(src.toDevice(dst.getDevice(), false).mul(1f - tau));
+        dst.set(new NDIndex("..."), mixed);
+      }
+    }
+  }
+
+  /** Copies the weights to Java memory (for saving or sending), by HuggingFace name. */
+  public Map<String, HostTensor> toHost() {
+    Map<String, HostTensor> out = new LinkedHashMap<>();
+    for (Map.Entry<String, NDArray> e : parameters.entrySet()) {
+      NDArray p = e.getValue();
+      out.put(e.getKey(), new HostTensor(p.getShape().getShape(), p.toFloatArray()));
+    }
+    return out;
+  }
+
+  /** An empty cache for incremental decoding of {@code batch} rows. */
+  public KvCache newCache(int batch) {
+    return new KvCache(manager, config.numLayers(), batch);
+  }
+
+  /**
+   * Logits of a right-padded batch: ids [B, T] (int64) → [B, T, V]. Position t sees tokens 0..t only, so
+   * padding after a row's end never changes its real positions.
+   */
+  public NDArray logits(NDArray ids) {
+    int b = (int) ids.getShape().get(0);
+    int t = (int) ids.getShape().get(1);
+    long[] positions = new long[b * t];
+    for (int i = 0; i < b; i++) {
+      for (int j = 0; j < t; j++) {
+        positions[i * t + j] = j;
+      }
+    }
+    return forward(ids, positions, null, null, false);
+  }
+
+  /**
+   * One incremental step: ids [B, T] of new tokens at the given absolute positions ([B][T]), with
+   * {@code valid[b][t]} false for padding slots that no later token may attend to. Keys and values are
+   * appended to {@code cache}. Returns logits [B, T, V], or [B, 1, V] for the last slot only when
+   * {@code lastOnly}.
+   */
+  public NDArray step(NDArray ids, long[][] positions, boolean[][] valid, KvCache cache, boolean lastOnly) {
+    int b = (int) ids.getShape().get(0);
+    int t = (int) ids.getShape().get(1);
+    if (cache.batch() != b || positions.length != b || valid.length != b) {
+      throw new IllegalArgumentException("batch of ids, positions, valid and cache must agree");
+    }
+    long[] flat = new long[b * t];
+    for (int i = 0; i < b; i++) {
+      System.arraycopy(positions[i], 0, flat, i * t, t);
+    }
+    return forward(ids, flat, valid, cache, lastOnly);
+  }
+
+  /**
+   * Per-token log-probabilities of a right-padded batch of sequences under this model:
+   * {@code logp[b, t] = log softmax(logits[b, t−1] / temperature)[ids[b, t]]} for t ≥ 1 and 0 at t = 0, so
+   * the result [B, T] lines up with the ids. Differentiable: call it inside a {@code GradientCollector}
+   * after {@link #setTrainable} to train on it (this is {@code logpNew} for the objectives).
+   */
+  public NDArray tokenLogProbs(NDArray ids, float temperature) {
+    if (!(temperature > 0f)) {
+      throw new IllegalArgumentException("temperature must be positive, got " + temperature);
+    }
+    int b = (int) ids.getShape().get(0);
+    NDArray logits = logits(ids); // [B, T, V]
+    NDArray scaled = temperature == 1f ? logits : logits.div(temperature);
+    NDArray logp = scaled.get(new NDIndex(":, :-1")).logSoftmax(-1); // [B, T-1, V]
+    NDArray next = ids.get(new NDIndex(":, 1:")).expandDims(-1); // [B, T-1, 1]
+    NDArray picked = logp.gather(next, -1).squeeze(-1); // [B, T-1]
+    NDArray first = ids.getManager().zeros(new Shape(b, 1), DataType.FLOAT32, ids.getDevice());
+    return first.concat(picked, 1); // [B, T]
+  }
+
+  private NDArray forward(NDArray ids, long[] positions, boolean[][] valid, KvCache cache, boolean lastOnly) {
+    ModelConfig c = config;
+    NDManager m = ids.getManager();
+    int b = (int) ids.getShape().get(0);
+    int t = (int) ids.getShape().get(1);
+    int past = cache == null ? 0 : cache.length();
+    if (cache != null) {
+      cache.extend(valid);
+    }
+    int s = past + t;
+    NDArray bias = attentionBias(m, b, t, past, cache); // [B or 1, 1, 1, T, S]
+    NDArray[] rope = rope(m, positions, b, t); // cos, signed sin: [B, 1, T, D]
+
+    NDArray x = Embedding.embedding(ids, p("model.embed_tokens.weight"), SparseFormat.DENSE).singletonOrThrow(); // [B,T,H]
+    int h = c.numHeads();
+    int kvh = c.numKvHeads();
+    int d = c.headDim();
+    int g = h / kvh;
+    float scale = (float) (1.0 / Math.sqrt(d));
+    for (int i = 0; i < c.numLayers(); i++) {
+      String l = "model.layers." + i + ".";
+      NDArray hn = rmsNorm(x, p(l + "input_layernorm.weight"));
+      NDArray q = linear(hn, l + "self_attn.q_proj").reshape(b, t, h, d);
+      NDArray k = linear(hn, l + "self_attn.k_proj").reshape(b, t, kvh, d);
+      NDArray v = linear(hn, l + "self_attn.v_proj").reshape(b, t, kvh, d).transpose(0, 2, 1, 3);
+      if (c.qkNorm()) {
+        q = rmsNorm(q, p(l + "self_attn.q_norm.weight"));
+        k = rmsNorm(k, p(l + "self_attn.k_norm.weight"));
+      }
+      q = applyRope(q.transpose(0, 2, 1, 3), rope); // [B, H, T, D]
+      k = applyRope(k.transpose(0, 2, 1, 3), rope); // [B, KV, T, D]
+      if (cache != null) {
+        NDArray[] kv = cache.append(i, k, v);
+        k = kv[0]; // [B, KV, S, D]
+        v = kv[1];
+      }
+      // Grouped-query attention without repeating K/V: the G query heads of a KV head share its keys.
+      NDArray qg = q.reshape(b, kvh, g * t, d);
+      NDArray scores = qg.matMul(k.transpose(0, 1, 3, 2)).muli(scale).reshape(b, kvh, g, t, s).addi(bias);
+      NDArray attn = scores.softmax(-1).reshape(b, kvh, g * t, s);
+      NDArray o = attn.matMul(v).reshape(b, h, t, d).transpose(0, 2, 1, 3).reshape(b, t, h * d);
+      x = x.add(linear(o, l + "self_attn.o_proj"));
+
+      NDArray hm = rmsNorm(x, p(l + "post_attention_layernorm.weight"));
+      NDArray gate = linear(hm, l + "mlp.gate_proj");
+      NDArray up = linear(hm, l + "mlp.up_proj");
+      NDArray act = gate.mul(Activation.sigmoid(gate)).mul(up); // SiLU(gate) ⊙ up
+      x = x.add(linear(act, l + "mlp.down_proj"));
+    }
+    if (lastOnly) {
+      x = x.get(new NDIndex(":, -1:, :"));
+    }
+    x = rmsNorm(x, p("model.norm.weight"));
+    String head = c.tieWordEmbeddings() ? "model.embed_tokens.weight" : "lm_head.weight";
+    return Linear.linear(x, p(head)).singletonOrThrow();
+  }
+
+  private NDArray p(String name) {
+    NDArray a = parameters.get(name);
+    if (a == null) {
+      throw new IllegalStateException("no parameter " + name);
+    }
+    return a;
+  }
+
+  private NDArray linear(NDArray x, String prefix) {
+    NDArray bias = parameters.get(prefix + ".bias");
+    NDList out = bias == null ? Linear.linear(x, p(prefix + ".weight")) : Linear.linear(x, p(prefix + ".weight"), bias);
+    return out.singletonOrThrow();
+  }
+
+  private NDArray rmsNorm(NDArray x, NDArray weight) {
+    NDArray inv = x.square().mean(new int[] {-1}, true).addi((float) config.rmsNormEps()).pow(-0.5f);
+    return x.mul(inv).mul(weight);
+  }
+
+  /** x·cos + rotate_half(x)·sin, with rotate_half(x) = [−x₂, x₁]; the sign lives in the sin table. */
+  private static NDArray applyRope(NDArray x, NDArray[] rope) {
+    NDList halves = x.split(2, 3);
+    NDArray swapped = halves.get(1).concat(halves.get(0), 3); // [x₂, x₁]
+    return x.mul(rope[0]).addi(swapped.muli(rope[1]));
+  }
+
+  /** cos and signed sin tables [B, 1, T, D] for the given positions (row-major [B][T]). */
+  private NDArray[] rope(NDManager m, long[] positions, int b, int t) {
+    int d = config.headDim();
+    int half = d / 2;
+    float[] cos = new float[b * t * d];
+    float[] sin = new float[b * t * d];
+    for (int r = 0; r < b * t; r++) {
+      float pos = positions[r];
+      for (int i = 0; i < half; i++) {
+        float f = pos * invFreq[i];
+        float cs = (float) Math.cos(f);
+        float sn = (float) Math.sin(f);
+        cos[r * d + i] = cs;
+        cos[r * d + half + i] = cs;
+        sin[r * d + i] = -sn;
+        sin[r * d + half + i] = sn;
+      }
+    }
+    Shape shape = new Shape(b, 1, t, d);
+    return new NDArray[] {m.create(cos, shape), m.create(sin, shape)};
+  }
+
+  /** Additive attention bias: 0 where a query may see a key, {@link #MASKED} elsewhere. */
+  private static NDArray attentionBias(NDManager m, int b, int t, int past, KvCache cache) {
+    int s = past + t;
+    if (cache == null) {
+      float[] causal = new float[t * s];
+      for (int i = 0; i < t; i++) {
+        for (int j = i + past + 1; j < s; j++) {
+          causal[i * s + j] = MASKED;
+        }
+      }
+      return m.create(causal, new Shape(1, 1, 1, t, s));
+    }
+    float[] bias = new float[b * t * s];
+    for (int r = 0; r < b; r++) {
+      for (int i = 0; i < t; i++) {
+        int base = (r * t + i) * s;
+        for (int j = 0; j < s; j++) {
+          boolean visible = j <= past + i && (cache.valid(r, j) || j == past + i);
+          if (!visible) {
+            bias[base + j] = MASKED;
+          }
+        }
+      }
+    }
+    return m.create(bias, new Shape(b, 1, 1, t, s));
+  }
+
+  /** Sum of parameter norms, a cheap fingerprint of the weights for logs and tests. */
+  public double weightChecksum() {
+    double sum = 0;
+    try (NDScope scope = new NDScope()) {
+      for (NDArray p : parameters.values()) {
+        sum += p.abs().sum().getFloat();
+      }
+    }
+    return sum;
+  }
+
+  /** All parameter arrays, in {@link #parameters()} order (for optimizers that index by position). */
+  public List<NDArray> parameterList() {
+    return new ArrayList<>(parameters.values());
+  }
+
+  @Override
+  public void close() {
+    manager.close();
+  }
+}
