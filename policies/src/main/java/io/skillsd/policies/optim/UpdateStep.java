@@ -1,0 +1,255 @@
+package io.skillsd.policies.optim;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.ParameterList;
+import ai.djl.training.GradientCollector;
+import ai.djl.util.Pair;
+import io.skillsd.policies.objectives.Objective;
+import io.skillsd.policies.objectives.ObjectiveSettings;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.Random;
+
+/**
+ * The learner's update: epochs of shuffled minibatches over a batch of scored trajectories, one AdamW step
+ * per minibatch, with global-norm clipping, a warm-up schedule and a guard against non-finite steps.
+ *
+ * <p>Per step: the minibatch's tensors are built in a sub-manager inside an {@code NDScope} (results of
+ * operations on the model's parameters belong to the parameters' manager, so only the scope frees them);
+ * the teacher's vocabulary log-probs, when needed, are computed before the gradient collector opens; the
+ * policy's forward, the loss and {@code backward} run inside it; the gradient is clipped; then, outside
+ * the scope, the guard admits or skips the step and AdamW writes the parameters. Gradients are zeroed
+ * after every step, applied or skipped (PyTorch accumulates them otherwise).
+ *
+ * <p>Not thread-safe: one learner owns it. Close it to free the optimizer's moments.
+ *
+ * @param <I> the model's per-sequence input
+ */
+public final class UpdateStep<I> implements AutoCloseable {
+
+  private final NDManager manager;
+  private final ParameterList parameters;
+  private final PolicyForward<I> policy;
+  private final Optional<TeacherForward<I>> teacher;
+  private final Objective objective;
+  private final UpdateSettings settings;
+  private final AdamW optimizer;
+  private final NonFiniteGuard guard;
+  private final Random shuffle;
+  private long attempted;
+  private int epoch;
+
+  /**
+   * @param manager the learner's manager (the optimizer's moments and each step's sub-manager hang off it)
+   * @param parameters the student's parameters, arrays initialized and with gradients attached
+   * @param policy recomputes log π_θ (and logits when needed) for a minibatch
+   * @param teacher the teacher's vocabulary log-probs; required for full-vocabulary or top-k distillation
+   */
+  public UpdateStep(
+      NDManager manager,
+      ParameterList parameters,
+      PolicyForward<I> policy,
+      Optional<TeacherForward<I>> teacher,
+      ObjectiveSettings objective,
+      UpdateSettings settings) {
+    this.manager = Objects.requireNonNull(manager, "manager");
+    this.parameters = Objects.requireNonNull(parameters, "parameters");
+    this.policy = Objects.requireNonNull(policy, "policy");
+    this.teacher = Objects.requireNonNull(teacher, "teacher");
+    this.objective = new Objective(objective);
+    this.settings = Objects.requireNonNull(settings, "settings");
+    if (objective.distillation().needsVocabulary()
+        && objective.distillationWeight() > 0
+        && teacher.isEmpty()) {
+      throw new IllegalArgumentException(
+          "distillation " + objective.distillation() + " needs a TeacherForward for the vocabulary");
+    }
+    this.optimizer = new AdamW(manager, settings.adamW());
+    this.guard = new NonFiniteGuard(settings.maxConsecutiveNonFinite());
+    this.shuffle = new Random(settings.shuffleSeed());
+  }
+
+  /**
+   * Epochs × minibatches over {@code batch}; returns one diagnostics record per attempted step.
+   *
+   * @throws NonFiniteUpdateException when too many steps in a row were non-finite
+   */
+  public List<StepDiagnostics> update(List<ScoredSequence<I>> batch) {
+    if (batch.isEmpty()) {
+      throw new IllegalArgumentException("an update needs at least one trajectory");
+    }
+    List<StepDiagnostics> out = new ArrayList<>();
+    List<ScoredSequence<I>> order = new ArrayList<>(batch);
+    for (int e = 0; e < settings.epochs(); e++) {
+      epoch = e;
+      Collections.shuffle(order, shuffle);
+      for (int from = 0; from < order.size(); from += settings.minibatchSize()) {
+        int to = Math.min(order.size(), from + settings.minibatchSize());
+        out.add(step(order.subList(from, to)));
+      }
+    }
+    return out;
+  }
+
+  /** One optimizer step on one minibatch. */
+  public StepDiagnostics step(List<ScoredSequence<I>> minibatch) {
+    if (minibatch.isEmpty()) {
+      throw new IllegalArgumentException("a minibatch needs at least one trajectory");
+    }
+    long stepIndex = attempted++;
+    double eta = settings.learningRate().at(optimizer.steps());
+    Objective.Result r;
+    double loss;
+    double gradNorm = Double.NaN;
+    double clipFraction, meanRatio, meanRho, maxRho, meanEll, meanK3, ellClipFraction, vocabularyKl;
+    double grpoLoss, distillationLoss, refKl;
+    OptionalDouble entropy;
+    long tokens, distilledTokens;
+    try (NDManager mb = manager.newSubManager();
+        NDScope scope = new NDScope()) {
+      scope.suppressNotUsedWarning();
+      int T = minibatch.stream().mapToInt(ScoredSequence::length).max().orElseThrow();
+      List<I> inputs = minibatch.stream().map(ScoredSequence::input).toList();
+      Tensors x = Tensors.of(mb, minibatch, T);
+      Optional<NDArray> logpTeacherVocab =
+          objective.settings().distillation().needsVocabulary()
+                  && objective.settings().distillationWeight() > 0
+              ? Optional.of(teacher.orElseThrow().logProbs(mb, inputs, T).stopGradient())
+              : Optional.empty();
+      try (GradientCollector gc = mb.getEngine().newGradientCollector()) {
+        PolicyOutput out = policy.forward(mb, inputs, T);
+        if (!out.logpNew().getShape().equals(new Shape(minibatch.size(), T))) {
+          throw new IllegalStateException(
+              "policy returned logpNew " + out.logpNew().getShape() + ", expected ["
+                  + minibatch.size() + ", " + T + "]");
+        }
+        r =
+            objective.compute(
+                new Objective.Inputs(
+                    out.logpNew(), x.logpOld, x.logpTeacher, x.adv, x.mask, x.skillMask, x.logpRef,
+                    out.logits(), logpTeacherVocab));
+        loss = r.loss().getFloat();
+        if (Double.isFinite(loss)) {
+          gc.backward(r.loss());
+        }
+      }
+      if (Double.isFinite(loss)) {
+        gradNorm = GlobalNormClipping.clip(parameters, settings.maxGradNorm());
+      }
+      grpoLoss = r.grpoLoss();
+      distillationLoss = r.distillationLoss();
+      refKl = r.refKl();
+      clipFraction = r.clipFraction();
+      meanRatio = r.meanRatio();
+      meanRho = r.meanRho();
+      maxRho = r.maxRho();
+      meanEll = r.meanEll();
+      meanK3 = r.meanK3();
+      ellClipFraction = r.ellClipFraction();
+      vocabularyKl = r.vocabularyKl();
+      entropy = r.entropy();
+      tokens = r.tokens();
+      distilledTokens = r.distilledTokens();
+    }
+    boolean admitted;
+    try {
+      admitted = guard.admit(stepIndex, loss, gradNorm);
+    } finally {
+      // a throwing guard still leaves clean gradients behind
+      if (!(Double.isFinite(loss) && Double.isFinite(gradNorm))) {
+        zeroGradients(true);
+      }
+    }
+    if (admitted) {
+      optimizer.step(parameters, eta); // outside the step's scope: the moments persist
+      zeroGradients(false);
+    }
+    return new StepDiagnostics(
+        stepIndex, epoch, !admitted, loss, grpoLoss, distillationLoss, refKl, clipFraction, meanRatio,
+        meanRho, maxRho, meanEll, meanK3, ellClipFraction, vocabularyKl, entropy, gradNorm,
+        admitted && gradNorm > settings.maxGradNorm(), tokens, distilledTokens, admitted ? eta : 0);
+  }
+
+  /** Optimizer steps applied so far. */
+  public long appliedSteps() {
+    return optimizer.steps();
+  }
+
+  /** Steps skipped by the non-finite guard so far. */
+  public long skippedSteps() {
+    return guard.skippedTotal();
+  }
+
+  private void zeroGradients(boolean mayHoldNonFinite) {
+    try (NDScope scope = new NDScope()) {
+      scope.suppressNotUsedWarning();
+      for (Pair<String, Parameter> p : parameters) {
+        if (p.getValue().requiresGradient()) {
+          NDArray g = p.getValue().getArray().getGradient();
+          g.muli(0f);
+          if (mayHoldNonFinite) {
+            g.set(g.isNaN(), 0f); // NaN·0 and ∞·0 are NaN
+          }
+        }
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    optimizer.close();
+  }
+
+  /** The minibatch's per-token numbers as [B,T] / [B] arrays, padded with mask 0. */
+  private record Tensors(
+      NDArray logpOld,
+      Optional<NDArray> logpTeacher,
+      NDArray adv,
+      NDArray mask,
+      NDArray skillMask,
+      Optional<NDArray> logpRef) {
+
+    static <I> Tensors of(NDManager mb, List<ScoredSequence<I>> rows, int T) {
+      int B = rows.size();
+      float[] logpOld = new float[B * T];
+      float[] mask = new float[B * T];
+      float[] logpTeacher = new float[B * T]; // 0 where absent: finite, and masked out
+      float[] logpRef = new float[B * T];
+      float[] adv = new float[B];
+      float[] skillMask = new float[B];
+      boolean allRef = true;
+      for (int i = 0; i < B; i++) {
+        ScoredSequence<I> s = rows.get(i);
+        System.arraycopy(s.logpOld(), 0, logpOld, i * T, s.length());
+        System.arraycopy(s.mask(), 0, mask, i * T, s.length());
+        adv[i] = (float) s.advantage();
+        if (s.hasSkill()) {
+          System.arraycopy(s.logpTeacher(), 0, logpTeacher, i * T, s.length());
+          skillMask[i] = 1;
+        }
+        if (s.logpRef().length > 0) {
+          System.arraycopy(s.logpRef(), 0, logpRef, i * T, s.length());
+        } else {
+          allRef = false;
+        }
+      }
+      Shape bt = new Shape(B, T);
+      // teacher log-probs are always passed: rows without a skill are masked out by skillMask
+      return new Tensors(
+          mb.create(logpOld, bt),
+          Optional.of(mb.create(logpTeacher, bt)),
+          mb.create(adv),
+          mb.create(mask, bt),
+          mb.create(skillMask),
+          allRef ? Optional.of(mb.create(logpRef, bt)) : Optional.empty());
+    }
+  }
+}
