@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
@@ -52,6 +53,11 @@ public final class SkillJson {
       .build();
 
   private final int maxFieldChars;
+
+  /** The strict mapper (duplicate keys and trailing tokens rejected), for readers of files that embed skills. */
+  public static ObjectReader strictReader() {
+    return MAPPER.reader();
+  }
 
   public SkillJson(int maxFieldChars) {
     if (maxFieldChars < 1) {
