@@ -235,7 +235,25 @@ def write_fixture(out, name, cfg, seed, dtype=torch.float32, shards=1):
                       {"input_ids": ids.to(torch.int64), "logits": logits.contiguous()})
 
 
+def write_tokenizer(path, vocab_size):
+    """A small word-level tokenizer.json in the HuggingFace tokenizers format, with ChatML special tokens."""
+    specials = ["<|endoftext|>", "<|im_start|>", "<|im_end|>"]
+    words = ["<unk>", "system", "user", "assistant", "push", "the", "box", "Up", "Down", "Left", "Right",
+             "<", ">", "/", "answer", "||", "#", "_", "O", "X", "P", "S", "wall", "target", "player", "to"]
+    vocab = {w: i for i, w in enumerate(specials + words)}
+    assert len(vocab) <= vocab_size
+    added = [{"id": vocab[t], "content": t, "single_word": False, "lstrip": False, "rstrip": False,
+              "normalized": False, "special": True} for t in specials]
+    tok = {"version": "1.0", "truncation": None, "padding": None, "added_tokens": added, "normalizer": None,
+           "pre_tokenizer": {"type": "Whitespace"}, "post_processor": None, "decoder": None,
+           "model": {"type": "WordLevel", "vocab": vocab, "unk_token": "<unk>"}}
+    with open(path, "w") as f:
+        json.dump(tok, f, indent=1)
+
+
 def fixtures(out):
+    os.makedirs(os.path.join(out, "qwen2"), exist_ok=True)
+    write_tokenizer(os.path.join(out, "qwen2", "tokenizer.json"), 64)
     write_fixture(out, "qwen2", config("qwen2", rope_theta=10000.0, tie_word_embeddings=True), 11, shards=2)
     write_fixture(out, "qwen3", config("qwen3", rope_theta=1000000.0, tie_word_embeddings=False,
                                        num_attention_heads=4, num_key_value_heads=1, head_dim=16), 12)

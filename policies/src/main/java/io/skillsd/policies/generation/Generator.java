@@ -1,0 +1,201 @@
+package io.skillsd.policies.generation;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
+import io.skillsd.policies.generation.Generation.StopReason;
+import io.skillsd.policies.model.CausalLm;
+import io.skillsd.policies.model.KvCache;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Batched autoregressive sampling with a KV cache.
+ *
+ * <p>Prompts of different lengths are left-padded into one prefill; padding slots are masked out of
+ * attention and each row's positions start at 0 at its first real token, so a row's tokens do not depend on
+ * the rest of the batch beyond floating-point rounding. Each decode step feeds one token per row; a row that
+ * has stopped feeds padding and is ignored until every row has stopped. Sampling happens in Java from the
+ * last-position logits, with one seeded random stream per row.
+ */
+public final class Generator {
+  private final CausalLm model;
+
+  public Generator(CausalLm model) {
+    this.model = model;
+  }
+
+  /** Generates for every request; results are in request order. */
+  public List<Generation> generate(List<GenerationRequest> requests) {
+    int b = requests.size();
+    if (b == 0) {
+      return List.of();
+    }
+    int vocab = model.config().vocabSize();
+    int context = model.config().maxPositionEmbeddings();
+    int p = requests.stream().mapToInt(GenerationRequest::length).max().orElseThrow();
+    int steps = requests.stream().mapToInt(r -> r.params().maxNewTokens()).max().orElseThrow();
+    Row[] rows = new Row[b];
+    for (int i = 0; i < b; i++) {
+      GenerationRequest r = requests.get(i);
+      if (r.length() >= context) {
+        throw new IllegalArgumentException("prompt of " + r.length() + " tokens exceeds the context of " + context);
+      }
+      rows[i] = new Row(r);
+    }
+
+    try (NDManager m = model.manager().newSubManager(); KvCache cache = model.newCache(b)) {
+      long[] ids = new long[b * p];
+      long[][] positions = new long[b][p];
+      boolean[][] valid = new boolean[b][p];
+      for (int i = 0; i < b; i++) {
+        int pad = p - rows[i].request.length();
+        for (int t = 0; t < p; t++) {
+          valid[i][t] = t >= pad;
+          positions[i][t] = Math.max(0, t - pad);
+          ids[i * p + t] = valid[i][t] ? rows[i].request.token(t - pad) : 0;
+        }
+      }
+      float[] last = step(m, ids, p, positions, valid, cache);
+      for (int s = 0; s < steps; s++) {
+        long[] next = new long[b];
+        long[][] pos = new long[b][1];
+        boolean[][] val = new boolean[b][1];
+        boolean any = false;
+        for (int i = 0; i < b; i++) {
+          Row row = rows[i];
+          if (row.stop != null) {
+            continue;
+          }
+          int token = row.sample(last, i * vocab, vocab);
+          if (row.params().stopTokens().contains(token)) {
+            row.stop = StopReason.STOP_TOKEN;
+          } else if (row.tokens.size() >= row.params().maxNewTokens()) {
+            row.stop = StopReason.MAX_TOKENS;
+          } else if (row.request.length() + row.tokens.size() >= context) {
+            row.stop = StopReason.CONTEXT_LENGTH;
+          } else {
+            next[i] = token;
+            pos[i][0] = row.request.length() + row.tokens.size() - 1;
+            val[i][0] = true;
+            any = true;
+          }
+        }
+        if (!any) {
+          break;
+        }
+        last = step(m, next, 1, pos, val, cache);
+      }
+    }
+    List<Generation> out = new ArrayList<>(b);
+    for (Row row : rows) {
+      out.add(row.result());
+    }
+    return out;
+  }
+
+  /** One forward step; returns the last-position logits [B * V] and frees everything else of the step. */
+  private float[] step(NDManager m, long[] ids, int t, long[][] positions, boolean[][] valid, KvCache cache) {
+    try (NDScope scope = new NDScope()) {
+      NDArray x = m.create(ids, new Shape(ids.length / t, t));
+      return model.step(x, positions, valid, cache, true).toFloatArray();
+    }
+  }
+
+  /** Sampling state of one row. */
+  private static final class Row {
+    final GenerationRequest request;
+    final SplittableRandom rng;
+    final List<Integer> tokens = new ArrayList<>();
+    final List<Float> logProbs = new ArrayList<>();
+    StopReason stop;
+
+    Row(GenerationRequest request) {
+      this.request = request;
+      this.rng = new SplittableRandom(request.params().seed());
+    }
+
+    SamplingParams params() {
+      return request.params();
+    }
+
+    int sample(float[] logits, int offset, int vocab) {
+      float temp = params().scoringTemperature();
+      double[] logp = new double[vocab];
+      double max = Double.NEGATIVE_INFINITY;
+      for (int v = 0; v < vocab; v++) {
+        logp[v] = logits[offset + v] / (double) temp;
+        max = Math.max(max, logp[v]);
+      }
+      double sum = 0;
+      for (int v = 0; v < vocab; v++) {
+        sum += Math.exp(logp[v] - max);
+      }
+      double logZ = max + Math.log(sum);
+      for (int v = 0; v < vocab; v++) {
+        logp[v] -= logZ;
+      }
+      int token = params().temperature() == 0f ? argmax(logp) : draw(logp);
+      tokens.add(token);
+      logProbs.add((float) logp[token]);
+      return token;
+    }
+
+    private int draw(double[] logp) {
+      int vocab = logp.length;
+      double u = rng.nextDouble();
+      if (params().topP() >= 1f) {
+        double c = 0;
+        for (int v = 0; v < vocab; v++) {
+          c += Math.exp(logp[v]);
+          if (u < c) {
+            return v;
+          }
+        }
+        return argmax(logp);
+      }
+      Integer[] order = new Integer[vocab];
+      for (int v = 0; v < vocab; v++) {
+        order[v] = v;
+      }
+      Arrays.sort(order, (a, c) -> Double.compare(logp[c], logp[a]));
+      double mass = 0;
+      int keep = 0;
+      while (keep < vocab && mass < params().topP()) {
+        mass += Math.exp(logp[order[keep]]);
+        keep++;
+      }
+      double target = u * mass;
+      double c = 0;
+      for (int k = 0; k < keep; k++) {
+        c += Math.exp(logp[order[k]]);
+        if (target < c) {
+          return order[k];
+        }
+      }
+      return order[keep - 1];
+    }
+
+    private static int argmax(double[] logp) {
+      int best = 0;
+      for (int v = 1; v < logp.length; v++) {
+        if (logp[v] > logp[best]) {
+          best = v;
+        }
+      }
+      return best;
+    }
+
+    Generation result() {
+      int[] t = tokens.stream().mapToInt(Integer::intValue).toArray();
+      float[] l = new float[logProbs.size()];
+      for (int i = 0; i < l.length; i++) {
+        l[i] = logProbs.get(i);
+      }
+      return new Generation(t, l, stop == null ? StopReason.MAX_TOKENS : stop);
+    }
+  }
+}
