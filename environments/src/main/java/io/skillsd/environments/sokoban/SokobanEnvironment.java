@@ -95,7 +95,12 @@ public final class SokobanEnvironment implements Environment {
 
   @Override
   public String reset(Task task) {
-    game = new Sokoban(levels.levelFor(task.seed()).level());
+    return reset(levels.levelFor(task.seed()).level());
+  }
+
+  /** Starts a new episode on a given level (a hand-made one, say) and returns its first observation. */
+  public String reset(Level level) {
+    game = new Sokoban(level);
     turns = 0;
     actionsUsed = 0;
     done = false;
