@@ -1,0 +1,615 @@
+package io.skillsd.actors.coordinator;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.DispatcherSelector;
+import akka.actor.typed.SupervisorStrategy;
+import akka.actor.typed.javadsl.AbstractBehavior;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.Receive;
+import io.skillsd.actors.coordinator.CoordinatorProtocol.CheckpointWritten;
+import io.skillsd.actors.coordinator.CoordinatorProtocol.Command;
+import io.skillsd.actors.coordinator.CoordinatorProtocol.Crashed;
+import io.skillsd.actors.coordinator.CoordinatorProtocol.Finished;
+import io.skillsd.actors.coordinator.CoordinatorProtocol.LearnerDied;
+import io.skillsd.actors.coordinator.CoordinatorProtocol.LearnerUpdated;
+import io.skillsd.actors.coordinator.CoordinatorProtocol.SkillsSelected;
+import io.skillsd.actors.coordinator.CoordinatorProtocol.Start;
+import io.skillsd.actors.coordinator.CoordinatorProtocol.TeacherScored;
+import io.skillsd.actors.learner.LearnerActor;
+import io.skillsd.actors.learner.LearnerProtocol;
+import io.skillsd.actors.policy.PolicyServerActor;
+import io.skillsd.actors.policy.PolicyServerProtocol;
+import io.skillsd.actors.policy.TrainingModels;
+import io.skillsd.actors.rollout.Episode;
+import io.skillsd.actors.rollout.EpisodeResult;
+import io.skillsd.actors.rollout.EpisodeRunnerActor;
+import io.skillsd.actors.run.RunLogging;
+import io.skillsd.actors.skills.SkillBankActor;
+import io.skillsd.actors.skills.SkillBankProtocol;
+import io.skillsd.actors.skills.SkillSummarizerActor;
+import io.skillsd.actors.teacher.TeacherActor;
+import io.skillsd.actors.teacher.TeacherProtocol;
+import io.skillsd.actors.train.TrainSettings;
+import io.skillsd.environments.Environment;
+import io.skillsd.environments.Task;
+import io.skillsd.policies.objectives.Advantages;
+import io.skillsd.policies.optim.StepDiagnostics;
+import io.skillsd.policies.prompt.TeacherPrompt;
+import io.skillsd.skills.bank.SkillBank;
+import io.skillsd.skills.bank.SkillSelection;
+import io.skillsd.skills.summarizer.SkillSummarizer;
+import io.skillsd.skills.summarizer.SummaryContext;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+
+/**
+ * Drives a training run: held-out evaluation, then per iteration the GRPO groups (tasks × G episodes, all
+ * concurrent), teacher scoring of each trajectory as it finishes, asynchronous skill summarization, one
+ * learner update once every group is complete, checkpoints and periodic evaluation. It spawns and
+ * supervises every other role.
+ *
+ * <p>Failure handling: an episode runner that fails (its environment threw) is re-run up to
+ * {@code episode-retries} times, then counted failed — never silently dropped (launched = completed +
+ * retried + failed). The learner or policy server failing stops the run with a checkpoint and a message.
+ */
+public final class CoordinatorActor extends AbstractBehavior<Command> {
+
+  /** How the run ended, completed on stop. */
+  public record Outcome(boolean ok, String message, Map<String, Object> summary) {}
+
+  private enum Phase { EVAL_BEFORE, TRAIN, EVAL, EVAL_AFTER, FINISHING, DONE }
+
+  private final String runId;
+  private final Path runDir;
+  private final TrainSettings settings;
+  private final TrainingModels models;
+  private final Supplier<Environment> environments;
+  private final List<Task> trainTasks;
+  private final List<Task> evalTasks;
+  private final int maxTurns;
+  private final long seed;
+  private final CompletableFuture<Outcome> outcome;
+  private final RunRecorder recorder;
+
+  private final ActorRef<PolicyServerProtocol.Command> policy;
+  private final ActorRef<TeacherProtocol.Command> teacher;
+  private final ActorRef<LearnerProtocol.Command> learner;
+  private final ActorRef<SkillBankProtocol.Command> bank;
+  private final ActorRef<SkillSummarizerActor.Command> summarizer;
+  private final ActorRef<EpisodeResult> finishedAdapter;
+  private final ActorRef<TeacherProtocol.Scored> scoredAdapter;
+
+  private Phase phase = Phase.EVAL_BEFORE;
+  private int iteration;
+  private int nextTask;
+  private final Map<String, Episode> inFlight = new HashMap<>();
+  private final List<EpisodeResult> results = new ArrayList<>();
+  private final Map<String, float[]> teacherLogp = new HashMap<>();
+  private final Map<String, String> teacherPending = new HashMap<>();
+  private List<Task> iterationTasks = List.of();
+  private List<Optional<SkillSelection>> selections = List.of();
+  private long launched;
+  private long completed;
+  private long retried;
+  private long failed;
+  private long iterationStartNanos;
+  private long rolloutDoneNanos;
+  private long runStartNanos;
+  private double lastTrainSeconds;
+  private final Map<String, Object> summary = new LinkedHashMap<>();
+
+  public static Behavior<Command> create(String runId, Path runDir, TrainSettings settings, TrainingModels models,
+      Supplier<Environment> environments, SkillBank skillBank, SkillSummarizer skillSummarizer, long seed,
+      CompletableFuture<Outcome> outcome) {
+    return Behaviors.withMdc(Command.class, Map.of(RunLogging.RUN_ID, runId, RunLogging.ROLE, "coordinator"),
+        Behaviors.setup(ctx -> new CoordinatorActor(ctx, runId, runDir, settings, models, environments, skillBank,
+            skillSummarizer, seed, outcome)));
+  }
+
+  private CoordinatorActor(ActorContext<Command> ctx, String runId, Path runDir, TrainSettings settings,
+      TrainingModels models, Supplier<Environment> environments, SkillBank skillBank, SkillSummarizer skillSummarizer,
+      long seed, CompletableFuture<Outcome> outcome) {
+    super(ctx);
+    this.runId = runId;
+    this.runDir = runDir;
+    this.settings = settings;
+    this.models = models;
+    this.environments = environments;
+    this.seed = seed;
+    this.outcome = outcome;
+    Environment probe = environments.get();
+    this.trainTasks = probe.tasks().train();
+    List<Task> test = probe.tasks().test();
+    this.evalTasks = settings.evalEpisodes() > 0 && settings.evalEpisodes() < test.size()
+        ? test.subList(0, settings.evalEpisodes()) : test;
+    if (trainTasks.isEmpty()) {
+      throw new IllegalArgumentException("environment '" + probe.name() + "' has no training tasks");
+    }
+    this.maxTurns = settings.maxTurns() > 0 ? settings.maxTurns() : 1_000;
+    this.recorder = new RunRecorder(runDir, settings.recordTokenLogProbs());
+
+    DispatcherSelector compute = DispatcherSelector.fromConfig("skillsd-compute-dispatcher");
+    DispatcherSelector io = DispatcherSelector.fromConfig("skillsd-io-dispatcher");
+    this.policy = ctx.spawn(PolicyServerActor.create(runId, models, settings.maxNewTokens(), settings.topP(), Integer.MAX_VALUE),
+        "policy-server", compute);
+    this.teacher = ctx.spawn(TeacherActor.create(runId, models), "teacher", compute);
+    this.learner = ctx.spawn(LearnerActor.create(runId, models, settings.objective(), settings.update(),
+        settings.maxStaleness(), teacher), "learner", compute);
+    this.bank = ctx.spawn(SkillBankActor.create(runId, skillBank), "skill-bank");
+    this.summarizer = ctx.spawn(SkillSummarizerActor.create(runId, skillSummarizer, bank), "summarizer", io);
+    ctx.watchWith(learner, new LearnerDied());
+    ctx.watchWith(policy, new LearnerDied());
+    ctx.watchWith(teacher, new LearnerDied());
+    this.finishedAdapter = ctx.messageAdapter(EpisodeResult.class, Finished::new);
+    this.scoredAdapter = ctx.messageAdapter(TeacherProtocol.Scored.class, TeacherScored::new);
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Start.class, s -> onStart())
+        .onMessage(Finished.class, this::onFinished)
+        .onMessage(Crashed.class, this::onCrashed)
+        .onMessage(SkillsSelected.class, this::onSkillsSelected)
+        .onMessage(TeacherScored.class, this::onTeacherScored)
+        .onMessage(LearnerUpdated.class, this::onLearnerUpdated)
+        .onMessage(CheckpointWritten.class, this::onCheckpointWritten)
+        .onMessage(LearnerDied.class, d -> onComputeDied())
+        .onSignal(akka.actor.typed.PostStop.class, s -> onStop())
+        .build();
+  }
+
+  private Behavior<Command> onStart() {
+    runStartNanos = System.nanoTime();
+    getContext().getLog().info("run {}: {} iterations of {} tasks x {} episodes, algorithm {}, {} held-out tasks",
+        runId, settings.iterations(), settings.tasksPerIteration(), settings.groupSize(),
+        settings.objective().algorithm(), evalTasks.size());
+    startEval(Phase.EVAL_BEFORE);
+    return this;
+  }
+
+  // ---- evaluation ------------------------------------------------------------------------------------
+
+  private void startEval(Phase evalPhase) {
+    phase = evalPhase;
+    results.clear();
+    iterationStartNanos = System.nanoTime();
+    if (evalTasks.isEmpty()) {
+      afterEval();
+      return;
+    }
+    int member = 0;
+    for (Task task : evalTasks) {
+      String id = "eval" + String.format("%04d", iteration) + "-" + String.format("%03d", member);
+      launch(new Episode(id, task, iteration, member, 0, 0, true, settings.evalTemperature(), seed ^ (0x5EEDL + member)));
+      member++;
+    }
+  }
+
+  private void finishEval() {
+    IterationStats stats = IterationStats.of(results);
+    String label = phase == Phase.EVAL_BEFORE ? "before" : phase == Phase.EVAL_AFTER ? "after" : "periodic";
+    Map<String, Object> line = new LinkedHashMap<>();
+    line.put("type", "eval");
+    line.put("label", label);
+    line.put("iteration", iteration);
+    line.put("version", models.version());
+    line.put("heldout_episodes", stats.episodes());
+    line.put("heldout_success", stats.success());
+    line.put("heldout_completion", stats.completion());
+    line.put("heldout_format_rate", stats.formatRate());
+    line.put("eval_seconds", seconds(System.nanoTime() - iterationStartNanos));
+    recorder.metrics(line);
+    recorder.trajectories("eval-" + String.format("%04d", iteration), results, Map.of(), Map.of());
+    if (phase == Phase.EVAL_BEFORE) {
+      summary.put("heldout_success_before", stats.success());
+      summary.put("heldout_completion_before", stats.completion());
+    }
+    if (phase == Phase.EVAL_AFTER) {
+      summary.put("heldout_success_after", stats.success());
+      summary.put("heldout_completion_after", stats.completion());
+    }
+    getContext().getLog().info("held-out ({}, iteration {}): success {} completion {} format {} over {} episodes",
+        label, iteration, pct(stats.success()), pct(stats.completion()), pct(stats.formatRate()), stats.episodes());
+    afterEval();
+  }
+
+  private void afterEval() {
+    if (phase == Phase.EVAL_AFTER) {
+      finishRun();
+    } else if (iteration >= settings.iterations()) {
+      startEval(Phase.EVAL_AFTER);
+    } else {
+      startIteration();
+    }
+  }
+
+  // ---- training iterations ---------------------------------------------------------------------------
+
+  private void startIteration() {
+    phase = Phase.TRAIN;
+    iteration++;
+    iterationStartNanos = System.nanoTime();
+    results.clear();
+    teacherLogp.clear();
+    teacherPending.clear();
+    List<Task> tasks = new ArrayList<>(settings.tasksPerIteration());
+    for (int i = 0; i < settings.tasksPerIteration(); i++) {
+      tasks.add(trainTasks.get(nextTask % trainTasks.size()));
+      nextTask++;
+    }
+    iterationTasks = List.copyOf(tasks);
+    if (settings.objective().algorithm().usesDistillation() || settings.objective().algorithm().skillInStudentPrompt()) {
+      List<String> ids = tasks.stream().map(Task::id).toList();
+      int it = iteration;
+      getContext().ask(SkillBankProtocol.Selected.class, bank, java.time.Duration.ofSeconds(30),
+          reply -> new SkillBankProtocol.Select(ids, reply),
+          (selected, error) -> {
+            if (error != null) {
+              throw new IllegalStateException("the skill bank did not answer: " + error.getMessage(), error);
+            }
+            return new SkillsSelected(it, selected);
+          });
+    } else {
+      selections = tasks.stream().map(t -> Optional.<SkillSelection>empty()).toList();
+      launchGroups();
+    }
+  }
+
+  private Behavior<Command> onSkillsSelected(SkillsSelected s) {
+    if (s.iteration() == iteration && phase == Phase.TRAIN) {
+      selections = s.selected().selections();
+      launchGroups();
+    }
+    return this;
+  }
+
+  private void launchGroups() {
+    for (int g = 0; g < iterationTasks.size(); g++) {
+      for (int m = 0; m < settings.groupSize(); m++) {
+        String id = String.format("it%04d-t%02d-g%02d", iteration, g, m);
+        long episodeSeed = seed * 0x9E3779B97F4A7C15L + (long) iteration * 1_000_003L + g * 1_009L + m;
+        launch(new Episode(id, iterationTasks.get(g), iteration, g, m, 0, false, settings.temperature(), episodeSeed));
+      }
+    }
+  }
+
+  private void launch(Episode episode) {
+    Behavior<EpisodeRunnerActor.Command> runner = EpisodeRunnerActor.create(runId, episode, environments,
+        models.format(), policy, maxTurns, finishedAdapter);
+    ActorRef<EpisodeRunnerActor.Command> ref = getContext().spawn(
+        Behaviors.supervise(runner).onFailure(Exception.class, SupervisorStrategy.stop()), episode.episodeId());
+    getContext().watchWith(ref, new Crashed(episode));
+    inFlight.put(episode.episodeId(), episode);
+    if (!episode.evaluation()) {
+      launched++;
+    }
+  }
+
+  private Behavior<Command> onFinished(Finished f) {
+    EpisodeResult r = f.result();
+    Episode e = r.episode();
+    if (inFlight.remove(e.episodeId()) == null) {
+      return this;
+    }
+    results.add(r);
+    if (e.evaluation()) {
+      if (inFlight.isEmpty()) {
+        finishEval();
+      }
+      return this;
+    }
+    completed++;
+    double reward = reward(r);
+    summarizer.tell(new SkillSummarizerActor.Summarize(r.trajectory(),
+        new SummaryContext(e.episodeId(), r.version(), reward)));
+    Optional<SkillSelection> skill = selections.get(e.group());
+    if (skill.isPresent() && settings.objective().algorithm().usesDistillation()) {
+      TeacherPrompt prompt = new TeacherPrompt(r.trajectory().instructions(), r.trajectory().firstObservation(),
+          skill.get().skill().render());
+      teacherPending.put(e.episodeId(), skill.get().skillId());
+      teacher.tell(new TeacherProtocol.Score(e.episodeId(), r.transcript(), prompt, scoredAdapter));
+    }
+    checkIterationComplete();
+    return this;
+  }
+
+  private Behavior<Command> onCrashed(Crashed c) {
+    Episode e = c.episode();
+    if (inFlight.remove(e.episodeId()) == null) {
+      return this; // finished normally, then stopped
+    }
+    if (e.attempt() < settings.episodeRetries()) {
+      if (!e.evaluation()) {
+        retried++;
+      }
+      getContext().getLog().warn("episode {} failed (attempt {}); running it again", e.episodeId(), e.attempt() + 1);
+      launch(e.retry()); // every attempt counts as launched: launched = completed + retried + failed
+    } else {
+      if (!e.evaluation()) {
+        failed++;
+      }
+      getContext().getLog().error("episode {} failed {} times; it is left out of its group", e.episodeId(), e.attempt() + 1);
+      if (e.evaluation() && inFlight.isEmpty()) {
+        finishEval();
+      } else {
+        checkIterationComplete();
+      }
+    }
+    return this;
+  }
+
+  private Behavior<Command> onTeacherScored(TeacherScored s) {
+    String id = s.scored().episodeId();
+    if (teacherPending.remove(id) != null) {
+      teacherLogp.put(id, s.scored().logpTeacher());
+      checkIterationComplete();
+    }
+    return this;
+  }
+
+  private void checkIterationComplete() {
+    if (phase != Phase.TRAIN) {
+      return;
+    }
+    if (!inFlight.isEmpty()) {
+      return;
+    }
+    if (rolloutDoneNanos < iterationStartNanos) {
+      rolloutDoneNanos = System.nanoTime();
+    }
+    if (!teacherPending.isEmpty()) {
+      return;
+    }
+    List<LearnerProtocol.Sample> samples = new ArrayList<>();
+    Map<String, Map<String, Object>> extra = new HashMap<>();
+    for (int g = 0; g < iterationTasks.size(); g++) {
+      List<EpisodeResult> group = new ArrayList<>();
+      for (EpisodeResult r : results) {
+        if (r.episode().group() == g) {
+          group.add(r);
+        }
+      }
+      if (group.isEmpty()) {
+        continue;
+      }
+      double[] rewards = group.stream().mapToDouble(this::reward).toArray();
+      double[] adv = Advantages.groupNormalized(rewards);
+      double mean = java.util.Arrays.stream(rewards).average().orElse(0);
+      Optional<SkillSelection> skill = selections.get(g);
+      skill.ifPresent(sel -> bank.tell(new SkillBankProtocol.RecordReward(sel.taskId(), sel.skillId(), mean)));
+      for (int i = 0; i < group.size(); i++) {
+        EpisodeResult r = group.get(i);
+        float[] teacherScores = teacherLogp.getOrDefault(r.episode().episodeId(), new float[0]);
+        samples.add(new LearnerProtocol.Sample(r.episode().episodeId(), r.transcript(), r.logpOld(), teacherScores,
+            adv[i], r.version()));
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("reward", rewards[i]);
+        m.put("advantage", adv[i]);
+        skill.ifPresent(sel -> m.put("skill", sel.skillId()));
+        extra.put(r.episode().episodeId(), m);
+      }
+    }
+    recorder.trajectories(String.format("iter-%04d", iteration), results, extra, teacherLogp);
+    int it = iteration;
+    getContext().ask(LearnerProtocol.Updated.class, learner, java.time.Duration.ofHours(1),
+        reply -> new LearnerProtocol.Update(it, samples, reply),
+        (updated, error) -> {
+          if (error != null) {
+            return new LearnerDied();
+          }
+          return new LearnerUpdated(updated);
+        });
+  }
+
+  private Behavior<Command> onLearnerUpdated(LearnerUpdated u) {
+    LearnerProtocol.Updated up = u.updated();
+    long now = System.nanoTime();
+    IterationStats stats = IterationStats.of(results);
+    Map<String, Object> line = new LinkedHashMap<>();
+    line.put("type", "train");
+    line.put("iteration", iteration);
+    line.put("version", up.version());
+    line.put("episodes", stats.episodes());
+    line.put("launched", launched);
+    line.put("completed", completed);
+    line.put("retried", retried);
+    line.put("failed", failed);
+    line.put("success", stats.success());
+    line.put("completion", stats.completion());
+    line.put("return", stats.meanReturn());
+    line.put("reward", results.stream().mapToDouble(this::reward).average().orElse(0));
+    line.put("format_rate", stats.formatRate());
+    line.put("turns", stats.meanTurns());
+    line.put("skills_selected", selections.stream().filter(Optional::isPresent).count());
+    line.put("teacher_scored", teacherLogp.size());
+    line.put("teacher_student_gap", teacherGap());
+    line.put("refused_stale", up.refusedStale());
+    putStepMeans(line, up.steps());
+    long sampledTokens = results.stream().mapToLong(r -> countSampled(r)).sum();
+    double rolloutSeconds = seconds(rolloutDoneNanos - iterationStartNanos);
+    line.put("rollout_seconds", rolloutSeconds);
+    line.put("scoring_wait_seconds", seconds(now - rolloutDoneNanos) - up.millis() / 1000.0);
+    line.put("update_seconds", up.millis() / 1000.0);
+    line.put("iteration_seconds", seconds(now - iterationStartNanos));
+    line.put("sampled_tokens", sampledTokens);
+    line.put("rollout_tokens_per_second", rolloutSeconds > 0 ? sampledTokens / rolloutSeconds : 0);
+    line.put("generate_ms_total", results.stream().mapToLong(EpisodeResult::generateMillis).sum());
+    line.put("env_ms_total", results.stream().mapToLong(EpisodeResult::envMillis).sum());
+    recorder.metrics(line);
+    lastTrainSeconds = seconds(now - iterationStartNanos);
+    double eta = lastTrainSeconds * (settings.iterations() - iteration);
+    getContext().getLog().info("iteration {}/{}: success {} completion {} reward {} loss {} skills {} gap {} | {}s, ETA {}",
+        iteration, settings.iterations(), pct(stats.success()), pct(stats.completion()),
+        fmt((double) line.get("reward")), fmt((double) line.getOrDefault("loss", 0.0)),
+        line.get("skills_selected"), fmt(teacherGap()), fmt(lastTrainSeconds), eta(eta));
+    boolean checkpointDue = settings.checkpointEvery() > 0 && iteration % settings.checkpointEvery() == 0
+        && iteration < settings.iterations();
+    if (checkpointDue) {
+      writeCheckpoint("iter-" + String.format("%04d", iteration));
+      return this;
+    }
+    continueAfterIteration();
+    return this;
+  }
+
+  private void continueAfterIteration() {
+    if (iteration >= settings.iterations()) {
+      startEval(Phase.EVAL_AFTER);
+    } else if (settings.evalEvery() > 0 && iteration % settings.evalEvery() == 0) {
+      startEval(Phase.EVAL);
+    } else {
+      startIteration();
+    }
+  }
+
+  private void writeCheckpoint(String name) {
+    Path dir = runDir.resolve("checkpoints").resolve(name);
+    Path skillsDir = runDir.resolve("skills");
+    CompletableFuture<LearnerProtocol.CheckpointSaved> weights = akka.actor.typed.javadsl.AskPattern.ask(learner,
+        (ActorRef<LearnerProtocol.CheckpointSaved> reply) -> new LearnerProtocol.SaveCheckpoint(dir, reply),
+        java.time.Duration.ofMinutes(10), getContext().getSystem().scheduler()).toCompletableFuture();
+    CompletableFuture<SkillBankProtocol.BankStats> skills = akka.actor.typed.javadsl.AskPattern.ask(bank,
+        (ActorRef<SkillBankProtocol.BankStats> reply) -> new SkillBankProtocol.Save(skillsDir, reply),
+        java.time.Duration.ofMinutes(1), getContext().getSystem().scheduler()).toCompletableFuture();
+    getContext().pipeToSelf(weights.thenCombine(skills, (w, s) -> new CheckpointWritten(w, Optional.of(s))),
+        (done, error) -> error != null ? new LearnerDied() : done);
+  }
+
+  private Behavior<Command> onCheckpointWritten(CheckpointWritten c) {
+    c.bank().ifPresent(b -> summary.put("skill_bank", Map.of("skills", b.skills(), "tasks", b.tasks(), "added", b.added())));
+    summary.put("last_checkpoint", runDir.relativize(c.saved().dir()).toString());
+    if (phase == Phase.FINISHING) {
+      complete(true, "finished");
+      return Behaviors.stopped();
+    }
+    continueAfterIteration();
+    return this;
+  }
+
+  private void finishRun() {
+    phase = Phase.FINISHING;
+    writeCheckpoint("final");
+  }
+
+  private Behavior<Command> onComputeDied() {
+    if (phase == Phase.DONE) {
+      return this;
+    }
+    getContext().getLog().error("a compute role (learner, policy server or teacher) stopped; the run stops");
+    try {
+      Path dir = runDir.resolve("checkpoints").resolve("on-failure");
+      models.student().save(dir, Map.of());
+      summary.put("last_checkpoint", runDir.relativize(dir).toString());
+    } catch (RuntimeException e) {
+      getContext().getLog().error("could not write the failure checkpoint: {}", e.toString());
+    }
+    complete(false, "a compute role failed at iteration " + iteration + "; see logs/skillsd.jsonl");
+    return Behaviors.stopped();
+  }
+
+  private void complete(boolean ok, String message) {
+    phase = Phase.DONE;
+    summary.put("iterations", iteration);
+    summary.put("version", models.version());
+    summary.put("launched", launched);
+    summary.put("completed", completed);
+    summary.put("retried", retried);
+    summary.put("failed", failed);
+    summary.put("seconds", seconds(System.nanoTime() - runStartNanos));
+    outcome.complete(new Outcome(ok, message, Map.copyOf(summary)));
+  }
+
+  private Behavior<Command> onStop() {
+    recorder.close();
+    if (!outcome.isDone()) {
+      outcome.complete(new Outcome(false, "the coordinator stopped unexpectedly at iteration " + iteration, Map.copyOf(summary)));
+    }
+    return this;
+  }
+
+  // ---- numbers ---------------------------------------------------------------------------------------
+
+  private double reward(EpisodeResult r) {
+    return switch (settings.reward()) {
+      case COMPLETION -> r.trajectory().metrics().completion();
+      case SUCCESS -> r.trajectory().metrics().success() ? 1.0 : 0.0;
+      case RETURN -> r.trajectory().totalReward();
+    };
+  }
+
+  /** Mean of log π_teacher − log π_student over the sampled tokens of skill-scored trajectories. */
+  private double teacherGap() {
+    double sum = 0;
+    long n = 0;
+    for (EpisodeResult r : results) {
+      float[] t = teacherLogp.get(r.episode().episodeId());
+      if (t == null) {
+        continue;
+      }
+      boolean[] sampled = r.transcript().sampled();
+      for (int i = 0; i < sampled.length; i++) {
+        if (sampled[i]) {
+          sum += t[i] - r.logpOld()[i];
+          n++;
+        }
+      }
+    }
+    return n == 0 ? 0 : sum / n;
+  }
+
+  private static long countSampled(EpisodeResult r) {
+    long n = 0;
+    for (boolean b : r.transcript().sampled()) {
+      n += b ? 1 : 0;
+    }
+    return n;
+  }
+
+  private static void putStepMeans(Map<String, Object> line, List<StepDiagnostics> steps) {
+    List<StepDiagnostics> applied = steps.stream().filter(s -> !s.skipped()).toList();
+    line.put("steps", steps.size());
+    line.put("skipped_steps", steps.size() - applied.size());
+    if (applied.isEmpty()) {
+      return;
+    }
+    line.put("loss", applied.stream().mapToDouble(StepDiagnostics::loss).average().orElse(0));
+    line.put("grpo_loss", applied.stream().mapToDouble(StepDiagnostics::grpoLoss).average().orElse(0));
+    line.put("sdl_loss", applied.stream().mapToDouble(StepDiagnostics::distillationLoss).average().orElse(0));
+    line.put("clip_fraction", applied.stream().mapToDouble(StepDiagnostics::clipFraction).average().orElse(0));
+    line.put("mean_rho", applied.stream().mapToDouble(StepDiagnostics::meanRho).average().orElse(0));
+    line.put("max_rho", applied.stream().mapToDouble(StepDiagnostics::maxRho).max().orElse(0));
+    line.put("mean_ell", applied.stream().mapToDouble(StepDiagnostics::meanEll).average().orElse(0));
+    line.put("grad_norm", applied.stream().mapToDouble(StepDiagnostics::gradNorm).average().orElse(0));
+    line.put("learning_rate", applied.get(applied.size() - 1).learningRate());
+    line.put("tokens", applied.stream().mapToLong(StepDiagnostics::tokens).sum());
+    line.put("distilled_tokens", applied.stream().mapToLong(StepDiagnostics::distilledTokens).sum());
+    applied.get(applied.size() - 1).entropy().ifPresent(h -> line.put("entropy", h));
+  }
+
+  private static double seconds(long nanos) {
+    return Math.round(nanos / 1e6) / 1000.0;
+  }
+
+  private static String pct(double x) {
+    return String.format("%.1f%%", 100 * x);
+  }
+
+  private static String fmt(double x) {
+    return String.format("%.4g", x);
+  }
+
+  private static String eta(double secondsLeft) {
+    long s = Math.round(secondsLeft);
+    return s >= 60 ? (s / 60) + "m" + String.format("%02d", s % 60) + "s" : s + "s";
+  }
+}

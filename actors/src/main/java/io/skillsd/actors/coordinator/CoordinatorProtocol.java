@@ -1,0 +1,34 @@
+package io.skillsd.actors.coordinator;
+
+import io.skillsd.actors.learner.LearnerProtocol;
+import io.skillsd.actors.rollout.Episode;
+import io.skillsd.actors.rollout.EpisodeResult;
+import io.skillsd.actors.skills.SkillBankProtocol;
+import io.skillsd.actors.teacher.TeacherProtocol;
+import java.util.Optional;
+
+/** Messages of the {@link CoordinatorActor}: all are replies and signals adapted from the other roles. */
+public final class CoordinatorProtocol {
+
+  private CoordinatorProtocol() {}
+
+  public sealed interface Command
+      permits Start, Finished, Crashed, SkillsSelected, TeacherScored, LearnerUpdated, CheckpointWritten, LearnerDied {}
+
+  /** Begin the run. */
+  public record Start() implements Command {}
+
+  record Finished(EpisodeResult result) implements Command {}
+
+  record Crashed(Episode episode) implements Command {}
+
+  record SkillsSelected(int iteration, SkillBankProtocol.Selected selected) implements Command {}
+
+  record TeacherScored(TeacherProtocol.Scored scored) implements Command {}
+
+  record LearnerUpdated(LearnerProtocol.Updated updated) implements Command {}
+
+  record CheckpointWritten(LearnerProtocol.CheckpointSaved saved, Optional<SkillBankProtocol.BankStats> bank) implements Command {}
+
+  record LearnerDied() implements Command {}
+}

@@ -1,0 +1,126 @@
+package io.skillsd.actors.learner;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.javadsl.AbstractBehavior;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.Receive;
+import io.skillsd.actors.learner.LearnerProtocol.CheckpointSaved;
+import io.skillsd.actors.learner.LearnerProtocol.Command;
+import io.skillsd.actors.learner.LearnerProtocol.Sample;
+import io.skillsd.actors.learner.LearnerProtocol.SaveCheckpoint;
+import io.skillsd.actors.learner.LearnerProtocol.Update;
+import io.skillsd.actors.learner.LearnerProtocol.Updated;
+import io.skillsd.actors.policy.TrainingModels;
+import io.skillsd.actors.run.RunLogging;
+import io.skillsd.actors.teacher.TeacherProtocol;
+import io.skillsd.policies.model.TokenBatch;
+import io.skillsd.policies.objectives.ObjectiveSettings;
+import io.skillsd.policies.objectives.TeacherSyncSchedule;
+import io.skillsd.policies.optim.PolicyOutput;
+import io.skillsd.policies.optim.ScoredSequence;
+import io.skillsd.policies.optim.StepDiagnostics;
+import io.skillsd.policies.optim.UpdateSettings;
+import io.skillsd.policies.optim.UpdateStep;
+import io.skillsd.policies.prompt.Transcript;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The learner: when an iteration's groups are complete, one batched update of θ with L_GRPO + λ·L_SDL
+ * (minibatches, epochs, global-norm clipping, AdamW), then the new weights version is published and the
+ * teacher synced per the schedule. Runs on the compute dispatcher. Its failure stops the run: the
+ * coordinator watches it and writes a checkpoint of the last good weights.
+ */
+public final class LearnerActor extends AbstractBehavior<Command> {
+
+  private final TrainingModels models;
+  private final UpdateStep<Transcript> updateStep;
+  private final TeacherSyncSchedule syncSchedule;
+  private final ActorRef<TeacherProtocol.Command> teacher;
+  private final int maxStaleness;
+
+  public static Behavior<Command> create(String runId, TrainingModels models, ObjectiveSettings objective,
+      UpdateSettings update, int maxStaleness, ActorRef<TeacherProtocol.Command> teacher) {
+    return Behaviors.withMdc(Command.class, Map.of(RunLogging.RUN_ID, runId, RunLogging.ROLE, "learner"),
+        Behaviors.setup(ctx -> new LearnerActor(ctx, models, objective, update, maxStaleness, teacher)));
+  }
+
+  private LearnerActor(ActorContext<Command> ctx, TrainingModels models, ObjectiveSettings objective,
+      UpdateSettings update, int maxStaleness, ActorRef<TeacherProtocol.Command> teacher) {
+    super(ctx);
+    this.models = models;
+    this.teacher = teacher;
+    this.maxStaleness = maxStaleness;
+    this.syncSchedule = new TeacherSyncSchedule(objective.teacherSync());
+    models.studentNetwork().setTrainable(true);
+    this.updateStep = new UpdateStep<>(models.studentNetwork().manager(), models.studentParameters(),
+        this::forward, Optional.empty(), objective, update);
+    teacher.tell(new TeacherProtocol.Sync(syncSchedule.atStart(), models.version()));
+  }
+
+  /** log π_θ of every position of a right-padded minibatch: [B, maxLength], differentiable. */
+  private PolicyOutput forward(ai.djl.ndarray.NDManager manager, List<Transcript> inputs, int maxLength) {
+    List<int[]> sequences = new ArrayList<>(inputs.size());
+    for (Transcript t : inputs) {
+      sequences.add(java.util.Arrays.copyOf(t.tokens(), maxLength));
+    }
+    return new PolicyOutput(models.studentNetwork().tokenLogProbs(TokenBatch.unmasked(sequences).ids(manager), 1f), Optional.empty());
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Update.class, this::onUpdate)
+        .onMessage(SaveCheckpoint.class, this::onSaveCheckpoint)
+        .onSignal(akka.actor.typed.PostStop.class, s -> {
+          updateStep.close();
+          return this;
+        })
+        .build();
+  }
+
+  private Behavior<Command> onUpdate(Update u) {
+    long start = System.currentTimeMillis();
+    long current = models.version();
+    List<ScoredSequence<Transcript>> batch = new ArrayList<>();
+    int refused = 0;
+    for (Sample s : u.samples()) {
+      if (current - s.version() > maxStaleness) {
+        refused++;
+        getContext().getLog().warn("refused episode {}: sampled with version {}, current {}, max staleness {}",
+            s.episodeId(), s.version(), current, maxStaleness);
+        continue;
+      }
+      boolean[] sampled = s.transcript().sampled();
+      float[] mask = new float[sampled.length];
+      for (int i = 0; i < mask.length; i++) {
+        mask[i] = sampled[i] ? 1f : 0f;
+      }
+      batch.add(new ScoredSequence<>(s.transcript(), s.logpOld(), mask, s.advantage(), s.logpTeacher(), new float[0]));
+    }
+    List<StepDiagnostics> steps = batch.isEmpty() ? List.of() : updateStep.update(batch);
+    long version = current + 1;
+    models.setVersion(version);
+    TeacherSyncSchedule.Action action = syncSchedule.afterUpdate(version);
+    if (!(action instanceof TeacherSyncSchedule.Keep)) {
+      teacher.tell(new TeacherProtocol.Sync(action, version));
+    }
+    long millis = System.currentTimeMillis() - start;
+    long skipped = steps.stream().filter(StepDiagnostics::skipped).count();
+    getContext().getLog().info("iteration {}: {} trajectories, {} steps ({} skipped), version {} in {} ms",
+        u.iteration(), batch.size(), steps.size(), skipped, version, millis);
+    u.replyTo().tell(new Updated(u.iteration(), version, steps, refused, millis));
+    return this;
+  }
+
+  private Behavior<Command> onSaveCheckpoint(SaveCheckpoint c) {
+    models.student().save(c.dir(), Map.of());
+    getContext().getLog().info("checkpoint written to {} (version {})", c.dir(), models.version());
+    c.replyTo().tell(new CheckpointSaved(c.dir(), models.version()));
+    return this;
+  }
+}

@@ -1,0 +1,110 @@
+package io.skillsd.actors.policy;
+
+import akka.actor.typed.Behavior;
+import akka.actor.typed.javadsl.AbstractBehavior;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.Receive;
+import io.skillsd.actors.policy.PolicyServerProtocol.Command;
+import io.skillsd.actors.policy.PolicyServerProtocol.Flush;
+import io.skillsd.actors.policy.PolicyServerProtocol.Generate;
+import io.skillsd.actors.policy.PolicyServerProtocol.Generated;
+import io.skillsd.actors.run.RunLogging;
+import io.skillsd.policies.generation.Generation;
+import io.skillsd.policies.generation.GenerationRequest;
+import io.skillsd.policies.generation.Generator;
+import io.skillsd.policies.generation.SamplingParams;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Samples the student's replies with dynamic batching: every {@link Generate} that is waiting when the
+ * server gets to run joins one batched, KV-cached generation (one forward per decode step for the whole
+ * batch). Runs on the compute dispatcher. A restart loses nothing but the batch in flight, whose senders
+ * are episodes the coordinator re-runs.
+ */
+public final class PolicyServerActor extends AbstractBehavior<Command> {
+
+  private final TrainingModels models;
+  private final int maxNewTokens;
+  private final float topP;
+  private final int maxBatch;
+  private final List<Generate> pending = new ArrayList<>();
+  private boolean flushQueued;
+  private long batches;
+  private long generatedTokens;
+
+  /**
+   * @param maxBatch the largest batch; 1 turns batching off (one request at a time)
+   */
+  public static Behavior<Command> create(String runId, TrainingModels models, int maxNewTokens, float topP, int maxBatch) {
+    return Behaviors.withMdc(Command.class, Map.of(RunLogging.RUN_ID, runId, RunLogging.ROLE, "policy-server"),
+        Behaviors.setup(ctx -> new PolicyServerActor(ctx, models, maxNewTokens, topP, maxBatch)));
+  }
+
+  private PolicyServerActor(ActorContext<Command> ctx, TrainingModels models, int maxNewTokens, float topP, int maxBatch) {
+    super(ctx);
+    this.models = models;
+    this.maxNewTokens = maxNewTokens;
+    this.topP = topP;
+    this.maxBatch = maxBatch;
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Generate.class, this::onGenerate)
+        .onMessage(Flush.class, f -> onFlush())
+        .build();
+  }
+
+  private Behavior<Command> onGenerate(Generate g) {
+    pending.add(g);
+    if (!flushQueued) {
+      // Everything already in the mailbox arrives before this Flush, and joins the batch.
+      getContext().getSelf().tell(PolicyServerProtocol.flush());
+      flushQueued = true;
+    }
+    return this;
+  }
+
+  private Behavior<Command> onFlush() {
+    flushQueued = false;
+    if (pending.isEmpty()) {
+      return this;
+    }
+    List<Generate> batch = new ArrayList<>(pending.subList(0, Math.min(maxBatch, pending.size())));
+    pending.subList(0, batch.size()).clear();
+    if (!pending.isEmpty()) {
+      getContext().getSelf().tell(PolicyServerProtocol.flush());
+      flushQueued = true;
+    }
+    List<Integer> stops = models.format().stopTokens();
+    List<GenerationRequest> requests = new ArrayList<>(batch.size());
+    for (Generate g : batch) {
+      float temperature = g.temperature();
+      requests.add(new GenerationRequest(g.transcript().tokens(),
+          new SamplingParams(temperature, topP, maxNewTokens, stops, g.seed())));
+    }
+    long start = System.nanoTime();
+    List<Generation> out = new Generator(models.studentNetwork()).generate(requests);
+    long micros = (System.nanoTime() - start) / 1000;
+    batches++;
+    int end = models.format().endOfTurnId();
+    int tokens = 0;
+    for (int i = 0; i < batch.size(); i++) {
+      Generation gen = out.get(i);
+      int[] sampled = gen.tokens();
+      tokens += sampled.length;
+      int textLength = sampled.length > 0 && sampled[sampled.length - 1] == end ? sampled.length - 1 : sampled.length;
+      String text = models.format().tokenizer().decode(Arrays.copyOf(sampled, textLength));
+      Generate g = batch.get(i);
+      g.replyTo().tell(new Generated(g.episodeId(), sampled, gen.logProbs(), text, models.version(), batch.size()));
+    }
+    generatedTokens += tokens;
+    getContext().getLog().debug("batch {} of {} requests: {} tokens in {} ms", batches, batch.size(), tokens, micros / 1000);
+    return this;
+  }
+}

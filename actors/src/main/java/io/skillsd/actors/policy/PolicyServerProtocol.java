@@ -1,0 +1,48 @@
+package io.skillsd.actors.policy;
+
+import akka.actor.typed.ActorRef;
+import io.skillsd.policies.prompt.Transcript;
+import java.util.Objects;
+
+/** Messages of the {@link PolicyServerActor}: sample the student's next reply for a dialogue so far. */
+public final class PolicyServerProtocol {
+
+  private PolicyServerProtocol() {}
+
+  public sealed interface Command permits Generate, Flush {}
+
+  /**
+   * Sample the next reply of {@code transcript} under θ.
+   *
+   * @param episodeId for logs and for the reply
+   * @param transcript the dialogue so far, ending with the prompt of the turn to answer
+   * @param temperature sampling temperature (0 = greedy)
+   * @param seed the sampling seed of this turn (reproducible)
+   */
+  public record Generate(String episodeId, Transcript transcript, float temperature, long seed,
+      ActorRef<Generated> replyTo) implements Command {
+    public Generate {
+      Objects.requireNonNull(episodeId, "episodeId");
+      Objects.requireNonNull(transcript, "transcript");
+      Objects.requireNonNull(replyTo, "replyTo");
+    }
+  }
+
+  /**
+   * The sampled reply.
+   *
+   * @param tokens the sampled tokens (the end-of-turn token included when the reply ended with it)
+   * @param logProbs log π_θold of each sampled token
+   * @param text the reply's text without the end-of-turn token
+   * @param version the weights version that sampled it
+   * @param batchSize how many requests shared the batched forward passes (for throughput metrics)
+   */
+  public record Generated(String episodeId, int[] tokens, float[] logProbs, String text, long version, int batchSize) {}
+
+  /** Run the pending requests as one batch (sent to itself). */
+  record Flush() implements Command {}
+
+  static Flush flush() {
+    return new Flush();
+  }
+}

@@ -1,0 +1,80 @@
+package io.skillsd.actors.policy;
+
+import ai.djl.nn.Parameter;
+import io.skillsd.policies.model.CausalLm;
+import io.skillsd.policies.model.LanguageModel;
+import io.skillsd.policies.prompt.ChatFormat;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * The two networks of a run: the student θ (sampled by the policy server, trained by the learner) and the
+ * teacher θ̄ (same architecture, scored with skills). All three compute actors run on the single-threaded
+ * {@code skillsd-compute-dispatcher}, so the networks are never used by two threads at once.
+ */
+public final class TrainingModels implements AutoCloseable {
+
+  private final LanguageModel student;
+  private final CausalLm teacher;
+  private long version;
+
+  private TrainingModels(LanguageModel student, CausalLm teacher) {
+    this.student = student;
+    this.teacher = teacher;
+  }
+
+  /**
+   * Loads {@code model} ({@code builtin:<size>} or a checkpoint directory) as the student and copies it
+   * into a fresh teacher.
+   */
+  public static TrainingModels load(String model, long seed) {
+    LanguageModel student = model.startsWith("builtin:")
+        ? LanguageModel.builtIn(model.substring("builtin:".length()), seed, CausalLm.defaultDevice())
+        : LanguageModel.load(Path.of(model));
+    CausalLm teacher = CausalLm.random(student.model().config(), seed + 1, student.model().device());
+    teacher.copyFrom(student.model());
+    return new TrainingModels(student, teacher);
+  }
+
+  public LanguageModel student() {
+    return student;
+  }
+
+  public CausalLm studentNetwork() {
+    return student.model();
+  }
+
+  public CausalLm teacher() {
+    return teacher;
+  }
+
+  public ChatFormat format() {
+    return student.format();
+  }
+
+  /** The weights version: 0 at start, +1 per applied update. */
+  public long version() {
+    return version;
+  }
+
+  public void setVersion(long version) {
+    this.version = version;
+  }
+
+  /** The student's weights wrapped as a {@link ai.djl.nn.ParameterList} (same arrays, no copies). */
+  public ai.djl.nn.ParameterList studentParameters() {
+    Map<String, Parameter> list = new java.util.LinkedHashMap<>();
+    for (Map.Entry<String, ai.djl.ndarray.NDArray> e : student.model().parameters().entrySet()) {
+      Parameter p = Parameter.builder().setName(e.getKey()).setType(Parameter.Type.WEIGHT).build();
+      p.setArray(e.getValue());
+      list.put(e.getKey(), p);
+    }
+    return new ai.djl.nn.ParameterList(list);
+  }
+
+  @Override
+  public void close() {
+    teacher.close();
+    student.close();
+  }
+}

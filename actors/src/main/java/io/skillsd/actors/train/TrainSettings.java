@@ -1,0 +1,120 @@
+package io.skillsd.actors.train;
+
+import io.skillsd.actors.settings.SettingsException;
+import io.skillsd.actors.settings.SettingsReader;
+import io.skillsd.actors.settings.SkillsdSettings;
+import io.skillsd.policies.objectives.Algorithm;
+import io.skillsd.policies.objectives.ObjectiveSettings;
+import io.skillsd.policies.objectives.TeacherSync;
+import io.skillsd.policies.optim.LearningRateSchedule;
+import io.skillsd.policies.optim.UpdateSettings;
+
+/**
+ * What a training run does ({@code skillsd.train} and {@code skillsd.policy}); every key is documented in
+ * the actors module's {@code reference.conf}.
+ */
+public record TrainSettings(
+    int iterations,
+    int tasksPerIteration,
+    int groupSize,
+    Reward reward,
+    ObjectiveSettings objective,
+    UpdateSettings update,
+    float temperature,
+    float topP,
+    int maxNewTokens,
+    int maxTurns,
+    int evalEvery,
+    int evalEpisodes,
+    float evalTemperature,
+    int checkpointEvery,
+    int maxStaleness,
+    int episodeRetries,
+    boolean recordTokenLogProbs,
+    String model,
+    long modelSeed) {
+
+  /** What the learner treats as an episode's reward. */
+  public enum Reward {
+    /** Task completion in [0, 1] (Sokoban: boxes on targets; MiniAppWorld: passed checks). The default. */
+    COMPLETION,
+    /** Success as 0 or 1. */
+    SUCCESS,
+    /** The environment's summed step rewards (shaped; can make GRPO prefer short failures). */
+    RETURN
+  }
+
+  /** Which teacher sync the objective uses. */
+  enum Sync {
+    DYNAMIC,
+    FROZEN,
+    EMA
+  }
+
+  public static TrainSettings from(SkillsdSettings settings) {
+    SettingsReader r = new SettingsReader(settings.config(), "skillsd.train");
+    SettingsReader p = new SettingsReader(settings.config(), "skillsd.policy");
+    Algorithm algorithm = r.enumValue("algorithm", Algorithm.class);
+    ObjectiveSettings objective = switch (algorithm) {
+      case SKILL_SD -> ObjectiveSettings.skillSd();
+      case GRPO -> ObjectiveSettings.grpo();
+      case OPD -> ObjectiveSettings.opd();
+      case SKILL_AUGMENTED_GRPO -> ObjectiveSettings.skillAugmentedGrpo();
+    };
+    if (algorithm.usesDistillation()) {
+      objective = objective.withLambda(r.doubleIn("lambda", 0.0, 1000.0));
+    }
+    objective = objective.withClip(r.doubleIn("clip-low", 0.0, 1.0), r.doubleIn("clip-high", 0.0, 10.0));
+    double ellClip = r.doubleIn("ell-clip", 0.0, 1e6);
+    if (ellClip > 0) {
+      objective = objective.withEllClip(ellClip);
+    }
+    if (r.bool("naive-k3")) {
+      objective = objective.withNaiveK3();
+    }
+    TeacherSync sync = switch (r.enumValue("teacher-sync", Sync.class)) {
+      case DYNAMIC -> new TeacherSync.Dynamic(r.intIn("teacher-sync-interval", 1, 1_000_000));
+      case FROZEN -> new TeacherSync.Frozen();
+      case EMA -> new TeacherSync.Ema(r.doubleIn("teacher-ema-tau", 0.0, 1.0));
+    };
+    objective = objective.withTeacherSync(sync);
+
+    int groupSize = r.intIn("group-size", 2, 4096);
+    int tasks = r.intIn("tasks-per-iteration", 1, 4096);
+    long warmup = r.intIn("warmup-steps", 0, 1_000_000);
+    UpdateSettings update = UpdateSettings.defaults()
+        .withLearningRate(LearningRateSchedule.constant(r.doubleIn("learning-rate", 0.0, 1.0), warmup))
+        .withMinibatches(r.intIn("epochs", 1, 100), r.intIn("minibatch-size", 1, 65_536))
+        .withMaxGradNorm(r.doubleIn("max-grad-norm", 0.0, 1e9))
+        .withMaxConsecutiveNonFinite(r.intIn("max-consecutive-nonfinite", 1, 1000));
+    String model = p.nonBlank("model");
+    if (!model.startsWith("builtin:") && !java.nio.file.Files.isDirectory(java.nio.file.Path.of(model))) {
+      throw new SettingsException(p.key("model"), "\"" + model + "\"",
+          "must be builtin:tiny, builtin:small10m or a checkpoint directory");
+    }
+    return new TrainSettings(
+        r.intIn("iterations", 0, 10_000_000),
+        tasks,
+        groupSize,
+        r.enumValue("reward", Reward.class),
+        objective,
+        update,
+        (float) r.doubleIn("temperature", 0.0, 10.0),
+        (float) r.doubleIn("top-p", 0.0, 1.0),
+        r.intIn("max-new-tokens", 1, 65_536),
+        r.intIn("max-turns", 0, 10_000),
+        r.intIn("eval-every", 0, 10_000_000),
+        r.intIn("eval-episodes", 0, 1_000_000),
+        (float) r.doubleIn("eval-temperature", 0.0, 10.0),
+        r.intIn("checkpoint-every", 0, 10_000_000),
+        r.intIn("max-staleness", 0, 1000),
+        r.intIn("episode-retries", 0, 100),
+        r.bool("record-token-logprobs"),
+        model,
+        p.longValue("init-seed"));
+  }
+
+  public int episodesPerIteration() {
+    return tasksPerIteration * groupSize;
+  }
+}
