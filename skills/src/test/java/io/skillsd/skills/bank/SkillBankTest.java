@@ -219,4 +219,20 @@ class SkillBankTest {
     e = assertThrows(IOException.class, () -> SkillBank.restore(dir, new SkillBankSettings(1, 1.0, 2000)));
     assertTrue(e.getMessage().contains("over the configured capacity 1"), e.getMessage());
   }
+
+  @Test
+  void listingShowsEachTasksStatistics() {
+    SkillBank bank = bank(8, 1.0);
+    assertEquals("(empty bank)\n", BankListing.render(bank));
+    String a = bank.add(skill(TASK, "a")).skillId();
+    String b = bank.add(skill(TASK, "b")).skillId();
+    select(bank);
+    bank.recordReward(TASK, a, 0.25);
+    String text = BankListing.render(bank);
+    assertTrue(text.startsWith("task sokoban/skill-sd/train/001: 2 skills, N = 1 selection\n"), text);
+    // a: n = 1, mean 0.25, UCB = 0.25 + sqrt(ln 1 / 1) = 0.25; b: untried
+    assertTrue(text.contains("  " + a + "      1        1    0.250     0.250  analyst, trajectory traj-a, weights v1,"
+        + " reward 0.50\n    workflow: workflow a\n"), text);
+    assertTrue(text.contains("  " + b + "      0        0    0.000   untried  analyst"), text);
+  }
 }
