@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
         VersionCommand.class,
         DoctorCommand.class,
         EnvCommand.class,
+        io.skillsd.actors.train.TrainCommand.class,
         CommandLine.HelpCommand.class
     },
     commandListHeading = "%nCommands:%n",

@@ -1,0 +1,50 @@
+package io.skillsd.actors.train;
+
+import io.skillsd.actors.settings.SkillsdSettings;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code skillsd train}: a whole training run in this JVM. */
+@Command(name = "train", description = "Train a policy (Skill-SD by default) and write runs/<id>/.",
+    footer = {"", "Examples:",
+        "  skillsd train",
+        "  skillsd train --config examples/sokoban-skill-sd.conf -D skillsd.train.iterations=50",
+        "  skillsd train -D skillsd.train.algorithm=grpo -D skillsd.environment.options.preset=ragen"})
+public final class TrainCommand implements Callable<Integer> {
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--config", description = "A HOCON file of settings (see the reference.conf files).")
+  Path config;
+
+  @Option(names = "-D", paramLabel = "KEY=VALUE", description = "Override one setting, e.g. -D skillsd.train.iterations=5.")
+  Map<String, String> overrides = new LinkedHashMap<>();
+
+  @Override
+  public Integer call() {
+    SkillsdSettings settings = SkillsdSettings.load(config, overrides);
+    TrainingRun.Result result = TrainingRun.run(settings);
+    var out = spec.commandLine().getOut();
+    Map<String, Object> s = result.summary();
+    out.println();
+    out.printf("held-out accuracy: before %s, after %s (completion %s -> %s)%n",
+        pct(s.get("heldout_success_before")), pct(s.get("heldout_success_after")),
+        pct(s.get("heldout_completion_before")), pct(s.get("heldout_completion_after")));
+    out.printf("episodes: launched %s, completed %s, retried %s, failed %s%n",
+        s.get("launched"), s.get("completed"), s.get("retried"), s.get("failed"));
+    out.println("run directory: " + result.runDir());
+    out.println(result.ok() ? "run finished" : "run FAILED: " + result.message());
+    out.flush();
+    return result.ok() ? 0 : 1;
+  }
+
+  private static String pct(Object x) {
+    return x instanceof Number n ? String.format("%.1f%%", 100 * n.doubleValue()) : "n/a";
+  }
+}

@@ -1,0 +1,123 @@
+package io.skillsd.actors.train;
+
+import akka.actor.typed.ActorSystem;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.skillsd.actors.coordinator.CoordinatorActor;
+import io.skillsd.actors.coordinator.CoordinatorProtocol;
+import io.skillsd.actors.policy.TrainingModels;
+import io.skillsd.actors.run.RunDirectory;
+import io.skillsd.actors.run.RunLogging;
+import io.skillsd.actors.settings.SettingsReader;
+import io.skillsd.actors.settings.SkillsdSettings;
+import io.skillsd.environments.Environment;
+import io.skillsd.environments.EnvironmentProvider;
+import io.skillsd.environments.EnvironmentRegistry;
+import io.skillsd.skills.analyst.AnalystSummarizer;
+import io.skillsd.skills.bank.SkillBank;
+import io.skillsd.skills.bank.SkillBankSettings;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One training run in this JVM: creates the run directory and its logs, loads the models, starts the
+ * actor system with the coordinator as guardian, waits for the outcome and terminates the system (always:
+ * a running actor system would keep the JVM alive).
+ */
+public final class TrainingRun {
+
+  private static final Logger log = LoggerFactory.getLogger(TrainingRun.class);
+
+  /** What a finished run reports. */
+  public record Result(boolean ok, String message, Path runDir, Map<String, Object> summary) {}
+
+  private TrainingRun() {}
+
+  /** Validates everything that can be checked before work starts; throws with a one-line message. */
+  public static Result run(SkillsdSettings settings) {
+    TrainSettings train = TrainSettings.from(settings);
+    EnvironmentProvider provider = EnvironmentRegistry.load().provider(settings.environment().name());
+    Map<String, String> envOptions = settings.environment().options();
+    Environment probe = provider.create(envOptions); // bad environment options fail here, before the run starts
+    SettingsReader skills = new SettingsReader(settings.config(), "skillsd.skills");
+    SkillBankSettings bankSettings = new SkillBankSettings(skills.intIn("capacity", 1, 10_000),
+        skills.doubleIn("exploration", 0.0, 1000.0), skills.intIn("max-field-chars", 64, 100_000));
+    if (train.reward() == TrainSettings.Reward.RETURN) {
+      log.warn("skillsd.train.reward = return: GRPO on the shaped environment return can prefer short failing "
+          + "episodes; completion is the recommended training reward");
+    }
+
+    RunDirectory run = RunDirectory.create(settings, Clock.systemUTC());
+    try (RunLogging logging = RunLogging.attach(run);
+        TrainingModels models = TrainingModels.load(train.model(), train.modelSeed())) {
+      log.info("run directory {}; environment {} ({} train / {} test tasks); model {} ({} parameters)",
+          run.root(), probe.name(), probe.tasks().train().size(), probe.tasks().test().size(), train.model(),
+          models.studentNetwork().parameterCount());
+      Supplier<Environment> environments = () -> provider.create(envOptions);
+      CompletableFuture<CoordinatorActor.Outcome> outcome = new CompletableFuture<>();
+      ActorSystem<CoordinatorProtocol.Command> system = ActorSystem.create(
+          CoordinatorActor.create(run.runId(), run.root(), train, models, environments, new SkillBank(bankSettings),
+              AnalystSummarizer.generic(), settings.run().seed(), outcome),
+          "skillsd", settings.config());
+      CoordinatorActor.Outcome result;
+      try {
+        system.tell(new CoordinatorProtocol.Start());
+        result = waitFor(outcome, system);
+      } finally {
+        system.terminate();
+        awaitTermination(system);
+      }
+      writeSummary(run.root(), result);
+      return new Result(result.ok(), result.message(), run.root(), result.summary());
+    }
+  }
+
+  private static CoordinatorActor.Outcome waitFor(CompletableFuture<CoordinatorActor.Outcome> outcome,
+      ActorSystem<?> system) {
+    while (true) {
+      try {
+        return outcome.get(1, TimeUnit.SECONDS);
+      } catch (TimeoutException e) {
+        if (system.whenTerminated().isCompleted()) {
+          return new CoordinatorActor.Outcome(false, "the actor system stopped before the run finished", Map.of());
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return new CoordinatorActor.Outcome(false, "interrupted", Map.of());
+      } catch (ExecutionException e) {
+        return new CoordinatorActor.Outcome(false, "run failed: " + e.getCause(), Map.of());
+      }
+    }
+  }
+
+  private static void awaitTermination(ActorSystem<?> system) {
+    try {
+      system.getWhenTerminated().toCompletableFuture().get(Duration.ofMinutes(1).toSeconds(), TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      log.warn("the actor system did not terminate cleanly: {}", e.toString());
+    }
+  }
+
+  private static void writeSummary(Path root, CoordinatorActor.Outcome result) {
+    ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    try {
+      json.writeValue(root.resolve("summary.json").toFile(),
+          Map.of("ok", result.ok(), "message", result.message(), "summary", result.summary()));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + root.resolve("summary.json"), e);
+    }
+  }
+}
