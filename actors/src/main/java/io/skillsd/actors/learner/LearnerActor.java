@@ -84,6 +84,7 @@ public final class LearnerActor extends AbstractBehavior<Command> {
   }
 
   private Behavior<Command> onUpdate(Update u) {
+    io.skillsd.policies.compute.GradMode.offOnThisThread();
     long start = System.currentTimeMillis();
     long current = models.version();
     List<ScoredSequence<Transcript>> batch = new ArrayList<>();

@@ -71,6 +71,7 @@ public final class PolicyServerActor extends AbstractBehavior<Command> {
   }
 
   private Behavior<Command> onFlush() {
+    io.skillsd.policies.compute.GradMode.offOnThisThread();
     flushQueued = false;
     if (pending.isEmpty()) {
       return this;

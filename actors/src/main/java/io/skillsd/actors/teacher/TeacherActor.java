@@ -61,6 +61,7 @@ public final class TeacherActor extends AbstractBehavior<Command> {
   }
 
   private Behavior<Command> onFlush() {
+    io.skillsd.policies.compute.GradMode.offOnThisThread();
     flushQueued = false;
     if (pending.isEmpty()) {
       return this;
@@ -95,6 +96,7 @@ public final class TeacherActor extends AbstractBehavior<Command> {
   }
 
   private Behavior<Command> onSync(Sync sync) {
+    io.skillsd.policies.compute.GradMode.offOnThisThread();
     TeacherSyncSchedule.Action action = sync.action();
     if (action instanceof TeacherSyncSchedule.Copy) {
       models.teacher().copyFrom(models.studentNetwork());
