@@ -16,9 +16,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * The seed-to-level function and the task sets built on it.
  *
  * <p>A seed always gives the same level, on every JVM: a {@link SplitMix64} stream seeded with it drives
- * {@link LevelGenerator}; when an attempt fails (every try scored 0) or the solver finds no plan within
- * {@link SokobanSettings#maxSteps()}, generation goes on with the same stream's next draws, so every level a
- * seed gives is proven solvable. Not thread-safe; use one instance per thread.
+ * {@link LevelGenerator}; when an attempt fails (every try scored 0) or the solver finds no plan within one
+ * episode ({@link #solutionBound()}: the step cap or the action budget, whichever is smaller), generation goes on
+ * with the same stream's next draws, so every level a seed gives is proven solvable under the protocol. (RAGEN
+ * keeps the few levels, about 0.6% at 6×6 with one box, whose optimal plan exceeds its 10-action budget; here
+ * they are replaced, so that the reference agent solves every task.) Not thread-safe; use one instance per
+ * thread.
  */
 public final class SokobanLevels {
 
@@ -41,7 +44,7 @@ public final class SokobanLevels {
   }
 
   /**
-   * The level of {@code seed}, proven solvable within the step cap.
+   * The level of {@code seed}, proven solvable within {@link #solutionBound()} steps.
    *
    * @throws IllegalStateException if no solvable level appears within {@value #MAX_ATTEMPTS} attempts
    */
@@ -50,7 +53,7 @@ public final class SokobanLevels {
     for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       Optional<Level> level = generator.generate(rng);
       if (level.isPresent()) {
-        Optional<SokobanSolver.Solution> solution = SokobanSolver.solve(level.get(), settings.maxSteps());
+        Optional<SokobanSolver.Solution> solution = SokobanSolver.solve(level.get(), solutionBound());
         if (solution.isPresent()) {
           return new ProvenLevel(seed, level.get(), solution.get());
         }
@@ -58,6 +61,11 @@ public final class SokobanLevels {
     }
     throw new IllegalStateException("no solvable level from seed " + seed + " in " + MAX_ATTEMPTS
         + " attempts with " + settings);
+  }
+
+  /** The longest optimal plan a level may need: what one episode allows. */
+  public int solutionBound() {
+    return Math.min(settings.maxSteps(), settings.maxActions());
   }
 
   /** The task set of {@code settings}, built once per JVM and settings. */

@@ -21,7 +21,7 @@ public final class SokobanReferenceAgent implements ReferenceAgent {
     perTurn = 1;
     if (environment instanceof SokobanEnvironment) {
       SokobanSettings s = ((SokobanEnvironment) environment).settings();
-      maxLength = s.maxSteps();
+      maxLength = Math.min(s.maxSteps(), s.maxActions());
       perTurn = s.maxActionsPerTurn();
     }
     Level level = Level.parse(firstObservation);

@@ -16,8 +16,8 @@ import java.util.TreeSet;
  * @param rows room height, walls included
  * @param cols room width, walls included
  * @param boxes boxes (and targets) per level
- * @param maxSteps the environment's step cap per episode (gym-sokoban's {@code max_steps}); levels in a task
- *     set are proven solvable within it
+ * @param maxSteps the environment's step cap per episode (gym-sokoban's {@code max_steps}); levels are proven
+ *     solvable within it and within {@code maxActions}
  * @param maxTurns turns per episode
  * @param maxActions actions per episode over all turns
  * @param maxActionsPerTurn actions per answer; more is a malformed turn

@@ -30,6 +30,15 @@ class SokobanEnvironmentTest {
   }
 
   @Test
+  void instructionsCarryTheLegendTheFormatAndTheBudget() {
+    String text = env(Map.of()).instructions();
+    assertTrue(text.contains(Level.LEGEND));
+    assertTrue(text.contains("up to 5 actions per turn"));
+    assertTrue(text.contains("<answer>Right || Right || Up</answer>"));
+    assertTrue(text.contains("at most 10 actions over 5 turns"));
+  }
+
+  @Test
   void validTurnRunsItsActionsAndReportsThem() {
     SokobanEnvironment env = env(Map.of());
     env.reset(CORRIDOR);

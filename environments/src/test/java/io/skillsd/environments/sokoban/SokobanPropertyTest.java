@@ -30,16 +30,15 @@ class SokobanPropertyTest {
   void everySeedGivesASolvableLevelThatTheOptimalPlanSolvesWithThePredictedReward() {
     SokobanSettings settings = SokobanSettings.ragen();
     SokobanLevels levels = new SokobanLevels(settings);
-    // The full plan must fit one episode, so the action budget is lifted to the step cap.
-    SokobanEnvironment env = new SokobanEnvironment(SokobanSettings.fromOptions(
-        Map.of("preset", "ragen", "max-actions", "100", "max-turns", "100")));
+    SokobanEnvironment env = new SokobanEnvironment(settings);
     for (long seed = 0; seed < SEEDS; seed++) {
       ProvenLevel proven = levels.levelFor(seed);
       Level level = proven.level();
       assertEquals(6, level.rows());
       assertEquals(1, level.boxCount());
       assertEquals(level.render(), levels.levelFor(seed).level().render(), "seed " + seed + " is not stable");
-      assertTrue(proven.optimalLength() >= 1 && proven.optimalLength() <= settings.maxSteps());
+      // Solvable within one episode of RAGEN's protocol: at most 10 actions.
+      assertTrue(proven.optimalLength() >= 1 && proven.optimalLength() <= settings.maxActions());
       assertFalse(level.isTarget(level.boxes()[0]), "the box starts off its target");
 
       env.reset(level);
