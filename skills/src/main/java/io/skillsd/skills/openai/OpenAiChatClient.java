@@ -31,7 +31,8 @@ import java.util.concurrent.CompletionException;
  * complete the future with a {@link GenerationException}: timeouts ({@code TIMEOUT}), HTTP 429
  * ({@code RATE_LIMITED}, with {@code Retry-After} in seconds when sent), connection failures
  * ({@code UNAVAILABLE}), HTTP 5xx ({@code SERVER_ERROR}), other HTTP errors ({@code REJECTED}) and bodies
- * without {@code choices[0].message.content} ({@code BAD_RESPONSE}). Thread-safe.
+ * without {@code choices[0].message.content} ({@code BAD_RESPONSE}). Cancelling a returned future aborts its
+ * request. Thread-safe.
  */
 public final class OpenAiChatClient implements TextGenerator {
 
@@ -70,13 +71,21 @@ public final class OpenAiChatClient implements TextGenerator {
         .POST(HttpRequest.BodyPublishers.ofString(requestBody(systemPrompt, userPrompt, options),
             StandardCharsets.UTF_8));
     settings.apiKey().ifPresent(key -> request.header("Authorization", "Bearer " + key));
-    return http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
-        .handle((response, error) -> {
-          if (error != null) {
-            throw asGenerationFailure(error);
-          }
-          return content(response);
-        });
+    CompletableFuture<HttpResponse<String>> exchange =
+        http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    CompletableFuture<String> answer = exchange.handle((response, error) -> {
+      if (error != null) {
+        throw asGenerationFailure(error);
+      }
+      return content(response);
+    });
+    // Cancelling the answer (a caller's timeout) cancels the exchange, which the JDK client then aborts.
+    answer.whenComplete((text, error) -> {
+      if (answer.isCancelled()) {
+        exchange.cancel(true);
+      }
+    });
+    return answer;
   }
 
   /** The request body: model, system and user messages, max_tokens, temperature, stream false. */

@@ -108,17 +108,22 @@ public final class ModelSummarizer implements SkillSummarizer {
 
     private void call(int attempt, String correction) {
       counters.attempt();
-      CompletableFuture<String> answer;
+      CompletableFuture<String> generation;
       try {
-        answer = generator.generate(prompt.system(), userPrompt + correction, settings.generation())
-            .thenApply(text -> text); // a dependent copy, so the timeout below does not touch the generator's own future
+        generation = generator.generate(prompt.system(), userPrompt + correction, settings.generation());
       } catch (RuntimeException e) {
-        answer = CompletableFuture.failedFuture(e);
+        generation = CompletableFuture.failedFuture(e);
       }
-      answer.orTimeout(settings.attemptTimeout().toNanos(), TimeUnit.NANOSECONDS)
+      CompletableFuture<String> pending = generation;
+      pending.thenApply(text -> text) // a dependent, so that the timeout completes it and not the generator's future
+          .orTimeout(settings.attemptTimeout().toNanos(), TimeUnit.NANOSECONDS)
           .whenComplete((text, error) -> {
             if (error != null) {
-              onFailure(attempt, classify(error));
+              GenerationException failure = classify(error);
+              if (failure.kind() == GenerationException.Kind.TIMEOUT) {
+                pending.cancel(true); // lets the generator abandon the work (the JDK HTTP client aborts the exchange)
+              }
+              onFailure(attempt, failure);
             } else {
               onAnswer(attempt, text);
             }

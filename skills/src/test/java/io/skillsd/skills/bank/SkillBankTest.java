@@ -235,4 +235,34 @@ class SkillBankTest {
         + " reward 0.50\n    workflow: workflow a\n"), text);
     assertTrue(text.contains("  " + b + "      0        0    0.000   untried  analyst"), text);
   }
+
+  @Test
+  void concurrentUseKeepsTheCountsConsistent() throws Exception {
+    SkillBank bank = bank(8, 1.0);
+    for (String tag : List.of("a", "b", "c")) {
+      bank.add(skill(TASK, tag));
+    }
+    int threads = 4;
+    int rounds = 2_000;
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+    try {
+      List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        done.add(pool.submit(() -> {
+          for (int i = 0; i < rounds; i++) {
+            SkillSelection s = bank.select(TASK).orElseThrow();
+            bank.recordReward(TASK, s.skillId(), i % 2);
+          }
+        }));
+      }
+      for (java.util.concurrent.Future<?> f : done) {
+        f.get();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertEquals(threads * rounds, bank.taskSelections(TASK));
+    assertEquals(threads * rounds, bank.skills(TASK).stream().mapToLong(SkillStats::selections).sum());
+    assertEquals(threads * rounds, bank.skills(TASK).stream().mapToLong(SkillStats::rewards).sum());
+  }
 }
