@@ -8,14 +8,12 @@ import io.skillsd.actors.coordinator.CoordinatorProtocol;
 import io.skillsd.actors.policy.TrainingModels;
 import io.skillsd.actors.run.RunDirectory;
 import io.skillsd.actors.run.RunLogging;
-import io.skillsd.actors.settings.SettingsReader;
+import io.skillsd.actors.skills.SkillsSettings;
 import io.skillsd.actors.settings.SkillsdSettings;
 import io.skillsd.environments.Environment;
 import io.skillsd.environments.EnvironmentProvider;
 import io.skillsd.environments.EnvironmentRegistry;
-import io.skillsd.skills.analyst.AnalystSummarizer;
 import io.skillsd.skills.bank.SkillBank;
-import io.skillsd.skills.bank.SkillBankSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -50,9 +48,7 @@ public final class TrainingRun {
     EnvironmentProvider provider = EnvironmentRegistry.load().provider(settings.environment().name());
     Map<String, String> envOptions = settings.environment().options();
     Environment probe = provider.create(envOptions); // bad environment options fail here, before the run starts
-    SettingsReader skills = new SettingsReader(settings.config(), "skillsd.skills");
-    SkillBankSettings bankSettings = new SkillBankSettings(skills.intIn("capacity", 1, 10_000),
-        skills.doubleIn("exploration", 0.0, 1000.0), skills.intIn("max-field-chars", 64, 100_000));
+    SkillsSettings skills = SkillsSettings.from(settings);
     if (train.reward() == TrainSettings.Reward.RETURN) {
       log.warn("skillsd.train.reward = return: GRPO on the shaped environment return can prefer short failing "
           + "episodes; completion is the recommended training reward");
@@ -67,8 +63,8 @@ public final class TrainingRun {
       Supplier<Environment> environments = () -> provider.create(envOptions);
       CompletableFuture<CoordinatorActor.Outcome> outcome = new CompletableFuture<>();
       ActorSystem<CoordinatorProtocol.Command> system = ActorSystem.create(
-          CoordinatorActor.create(run.runId(), run.root(), train, models, environments, new SkillBank(bankSettings),
-              AnalystSummarizer.generic(), settings.run().seed(), outcome),
+          CoordinatorActor.create(run.runId(), run.root(), train, models, environments, new SkillBank(skills.bank()),
+              skills.newSummarizer(), settings.run().seed(), outcome),
           "skillsd", settings.config());
       CoordinatorActor.Outcome result;
       try {
