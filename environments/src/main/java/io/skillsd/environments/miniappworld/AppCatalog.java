@@ -72,12 +72,15 @@ final class AppCatalog {
       }
       args.put(e.getKey(), e.getValue());
     }
-    for (ApiSpec.Param p : api.allParams()) {
+    for (ApiSpec.Param p : api.params()) {
       if (p.required() && !args.containsKey(p.name())) {
-        String hint = p.name().equals("access_token") ? " Get one with " + app.name() + ".login." : "";
         return CallOutcome.error(ErrorKind.MISSING_ARGUMENT, api.qualifiedName() + " is missing required argument '"
-            + p.name() + "' (" + p.type().label + ")." + hint);
+            + p.name() + "' (" + p.type().label + ").");
       }
+    }
+    if (api.needsToken() && !args.containsKey("access_token")) {
+      return CallOutcome.error(ErrorKind.AUTH_REQUIRED, api.qualifiedName() + " requires an access_token. Get one "
+          + "with " + app.name() + ".login.");
     }
     if (api.needsToken() && !session.tokenValidFor(args.get("access_token").asText(), app.name())) {
       return CallOutcome.error(ErrorKind.AUTH_REQUIRED, api.qualifiedName() + " requires a valid access_token for "

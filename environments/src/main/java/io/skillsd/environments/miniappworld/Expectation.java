@@ -1,11 +1,11 @@
 package io.skillsd.environments.miniappworld;
 
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
+import java.util.TreeMap;
 
 /**
  * A row-level assertion on the diff between a task's initial and final state: a change of {@code kind} in
@@ -18,7 +18,7 @@ import java.util.OptionalLong;
  * @param table the table
  * @param kind inserted, updated or deleted
  * @param id the row id, when the row exists before the episode
- * @param fields field values the row must have
+ * @param fields field values the row must have, kept sorted by name
  */
 public record Expectation(String label, String table, RowChange.Kind kind, OptionalLong id, Map<String, Object> fields) {
 
@@ -27,15 +27,15 @@ public record Expectation(String label, String table, RowChange.Kind kind, Optio
     Objects.requireNonNull(table, "table");
     Objects.requireNonNull(kind, "kind");
     Objects.requireNonNull(id, "id");
-    fields = Collections.unmodifiableMap(new LinkedHashMap<>(fields));
+    fields = Collections.unmodifiableMap(new TreeMap<>(fields));
   }
 
   static Expectation inserted(String table, Map<String, Object> fields) {
-    return new Expectation("inserted " + table + " " + fields, table, RowChange.Kind.INSERTED, OptionalLong.empty(), fields);
+    return new Expectation("inserted " + table + " " + new TreeMap<>(fields), table, RowChange.Kind.INSERTED, OptionalLong.empty(), fields);
   }
 
   static Expectation updated(String table, long id, Map<String, Object> fields) {
-    return new Expectation("updated " + table + " #" + id + " " + fields, table, RowChange.Kind.UPDATED, OptionalLong.of(id), fields);
+    return new Expectation("updated " + table + " #" + id + " " + new TreeMap<>(fields), table, RowChange.Kind.UPDATED, OptionalLong.of(id), fields);
   }
 
   static Expectation deleted(String table, long id) {

@@ -15,7 +15,7 @@ public final class MiniAppWorldProvider implements EnvironmentProvider {
 
   @Override
   public String description() {
-    return "AppWorld-style tool use: 6 apps, 52 APIs, 60 tasks from 12 templates, judged on database state";
+    return "AppWorld-style tool use: 6 apps and api_docs, 51 APIs, 60 tasks from 12 templates, judged on database state";
   }
 
   @Override
