@@ -53,6 +53,11 @@ final class TaskCatalog {
     return CACHE.computeIfAbsent(seed, TaskCatalog::new);
   }
 
+  /** A fresh catalog, bypassing the cache (for tests that prove regeneration is deterministic). */
+  static TaskCatalog uncached(long seed) {
+    return new TaskCatalog(seed);
+  }
+
   TaskSet taskSet() {
     return taskSet;
   }
