@@ -14,7 +14,7 @@ import java.util.Optional;
  * public trajectory alone (the step info), so it works on trajectories read back from disk.
  *
  * @param taskId the task
- * @param instruction the task's instruction (the first line of the first observation)
+ * @param instruction the task's instruction (from the first line of the first observation)
  * @param calls every turn's call in order
  * @param errors the failed turns, with their error text
  * @param successfulSequence {@code app.api(arg, …)} of each successful call, in order
@@ -104,6 +104,9 @@ public record AppWorldAnalysis(String taskId, String instruction, List<ApiCall> 
     String first = trajectory.firstObservation();
     int newline = first.indexOf('\n');
     String instruction = newline < 0 ? first : first.substring(0, newline);
+    if (instruction.startsWith("Task: ")) {
+      instruction = instruction.substring("Task: ".length());
+    }
     return new AppWorldAnalysis(trajectory.task().id(), instruction, calls, errors, sequence,
         trajectory.metrics().success(), trajectory.metrics().completion(), failed, answer);
   }

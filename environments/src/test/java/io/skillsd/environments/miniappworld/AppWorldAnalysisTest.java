@@ -48,7 +48,7 @@ class AppWorldAnalysisTest {
     assertTrue(a.success());
     assertEquals(1.0, a.completion(), 0.0);
     assertEquals(task.id(), a.taskId());
-    assertEquals("Task: " + env.instructionOf(task), a.instruction());
+    assertEquals(env.instructionOf(task), a.instruction());
     assertEquals(new AppWorldAnalysis.ApiCall(1, "(malformed)", false), a.calls().get(0));
     assertEquals(new AppWorldAnalysis.ApiCall(2, "wallet.show_balance", false), a.calls().get(1));
     assertEquals(2, a.errors().size());
