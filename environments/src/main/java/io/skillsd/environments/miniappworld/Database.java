@@ -4,23 +4,29 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * The world's state: named tables of {@link Row}s keyed by id. Rows are immutable, so {@link #copy()} is
- * cheap and every episode works on its own copy; {@link #diffFrom(Database)} gives the row-level changes
- * that state-based evaluation checks. Not thread-safe: one episode owns one copy.
+ * The world's state: named tables of {@link Row}s keyed by id. Rows are immutable and tables are copied on
+ * first write, so {@link #copy()} costs one map per table and every episode works on its own copy;
+ * {@link #diffFrom(Database)} gives the row-level changes that state-based evaluation checks, skipping the
+ * tables neither side has written since they shared them. Not thread-safe: one episode owns one copy, and a
+ * database that has been copied is only read concurrently.
  */
 public final class Database {
 
   private final TreeMap<String, TreeMap<Long, Row>> tables;
   private final TreeMap<String, String> idFields;
   private final TreeMap<String, Long> nextIds;
+  /** Tables this instance may write in place: those it created or has copied since sharing them. */
+  private final Set<String> owned = new HashSet<>();
 
   public Database() {
     this(new TreeMap<>(), new TreeMap<>(), new TreeMap<>());
@@ -39,6 +45,7 @@ public final class Database {
       throw new IllegalStateException("table " + table + " exists");
     }
     tables.put(table, new TreeMap<>());
+    owned.add(table);
     idFields.put(table, idField);
     nextIds.put(table, 1L);
   }
@@ -50,7 +57,7 @@ public final class Database {
 
   /** Inserts a row with the next id of {@code table} and returns it. */
   public Row insert(String table, Map<String, Object> fields) {
-    TreeMap<Long, Row> rows = check(table);
+    TreeMap<Long, Row> rows = writable(table);
     long id = nextIds.get(table);
     nextIds.put(table, id + 1);
     Row row = new Row(id, fields);
@@ -60,7 +67,7 @@ public final class Database {
 
   /** Applies {@code changes} to row {@code id} and returns the new row. */
   public Row update(String table, long id, Map<String, Object> changes) {
-    TreeMap<Long, Row> rows = check(table);
+    TreeMap<Long, Row> rows = writable(table);
     Row row = find(table, id).orElseThrow(() -> new IllegalStateException("no row " + id + " in " + table));
     Row updated = row.with(changes);
     rows.put(id, updated);
@@ -68,7 +75,7 @@ public final class Database {
   }
 
   public void delete(String table, long id) {
-    if (check(table).remove(id) == null) {
+    if (writable(table).remove(id) == null) {
       throw new IllegalStateException("no row " + id + " in " + table);
     }
   }
@@ -86,11 +93,15 @@ public final class Database {
     return List.copyOf(tables.keySet());
   }
 
-  /** An independent copy (rows are shared, being immutable). */
+  /**
+   * An independent copy. Both sides share every table until either writes to it. Copying a database that
+   * owns no table (e.g. a copy nobody has written) does not touch it, so threads may copy it concurrently.
+   */
   public Database copy() {
-    TreeMap<String, TreeMap<Long, Row>> t = new TreeMap<>();
-    tables.forEach((name, rows) -> t.put(name, new TreeMap<>(rows)));
-    return new Database(t, new TreeMap<>(idFields), new TreeMap<>(nextIds));
+    if (!owned.isEmpty()) {
+      owned.clear();
+    }
+    return new Database(new TreeMap<>(tables), new TreeMap<>(idFields), new TreeMap<>(nextIds));
   }
 
   /** The row-level changes that turn {@code before} into this state, by table and id. */
@@ -101,6 +112,9 @@ public final class Database {
     for (String table : names) {
       TreeMap<Long, Row> old = before.tables.getOrDefault(table, new TreeMap<>());
       TreeMap<Long, Row> now = tables.getOrDefault(table, new TreeMap<>());
+      if (old == now) {
+        continue;
+      }
       TreeSet<Long> ids = new TreeSet<>(old.keySet());
       ids.addAll(now.keySet());
       for (long id : ids) {
@@ -130,6 +144,15 @@ public final class Database {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is required by every JVM", e);
     }
+  }
+
+  private TreeMap<Long, Row> writable(String table) {
+    TreeMap<Long, Row> rows = check(table);
+    if (owned.add(table)) {
+      rows = new TreeMap<>(rows);
+      tables.put(table, rows);
+    }
+    return rows;
   }
 
   private TreeMap<Long, Row> check(String table) {

@@ -83,7 +83,9 @@ final class TaskCatalog {
     TaskTemplate.Built built = template.build(world, db, new TaskTemplate.Draw(mix(mix(seed) + t),
         draw * VARIANTS + variant, taskSeed));
     Task task = new Task(id, split, taskSeed, template.difficulty());
-    return new TaskSpec(task, template, scenarioOf(id), built.instruction(), built.slots(), db, built.evaluation());
+    // the published initial state is a fresh copy that owns no table, so episodes on any thread only read it
+    return new TaskSpec(task, template, scenarioOf(id), built.instruction(), built.slots(), db.copy(),
+        built.evaluation());
   }
 
   /** SplitMix64's finalizer: spreads nearby inputs over all 64 bits. */
