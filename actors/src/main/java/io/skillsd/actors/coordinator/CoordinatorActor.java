@@ -79,6 +79,7 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
   private final long seed;
   private final CompletableFuture<Outcome> outcome;
   private final RunRecorder recorder;
+  private final Optional<CheckpointState> resume;
 
   private final ActorRef<PolicyServerProtocol.Command> policy;
   private final ActorRef<TeacherProtocol.Command> teacher;
@@ -107,18 +108,24 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
   private double lastTrainSeconds;
   private final Map<String, Object> summary = new LinkedHashMap<>();
 
+  /**
+   * @param resume the state of the checkpoint this run continues from (its weights, optimizer state and
+   *     skill bank are already loaded into {@code models}, {@code optimizer} and {@code skillBank})
+   */
   public static Behavior<Command> create(String runId, Path runDir, TrainSettings settings, TrainingModels models,
       Supplier<Environment> environments, SkillBank skillBank, SkillSummarizer skillSummarizer, long seed,
-      CompletableFuture<Outcome> outcome) {
+      Optional<CheckpointState> resume, Optional<LearnerProtocol.ResumeState> optimizer, CompletableFuture<Outcome> outcome) {
     return Behaviors.withMdc(Command.class, Map.of(RunLogging.RUN_ID, runId, RunLogging.ROLE, "coordinator"),
         Behaviors.setup(ctx -> new CoordinatorActor(ctx, runId, runDir, settings, models, environments, skillBank,
-            skillSummarizer, seed, outcome)));
+            skillSummarizer, seed, resume, optimizer, outcome)));
   }
 
   private CoordinatorActor(ActorContext<Command> ctx, String runId, Path runDir, TrainSettings settings,
       TrainingModels models, Supplier<Environment> environments, SkillBank skillBank, SkillSummarizer skillSummarizer,
-      long seed, CompletableFuture<Outcome> outcome) {
+      long seed, Optional<CheckpointState> resume, Optional<LearnerProtocol.ResumeState> optimizer,
+      CompletableFuture<Outcome> outcome) {
     super(ctx);
+    this.resume = resume;
     this.runId = runId;
     this.runDir = runDir;
     this.settings = settings;
@@ -139,11 +146,12 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
 
     DispatcherSelector compute = DispatcherSelector.fromConfig("skillsd-compute-dispatcher");
     DispatcherSelector io = DispatcherSelector.fromConfig("skillsd-io-dispatcher");
-    this.policy = ctx.spawn(PolicyServerActor.create(runId, models, settings.maxNewTokens(), settings.topP(), Integer.MAX_VALUE),
-        "policy-server", compute);
-    this.teacher = ctx.spawn(TeacherActor.create(runId, models), "teacher", compute);
+    this.policy = ctx.spawn(PolicyServerActor.create(runId, models, settings.maxNewTokens(), settings.topP(),
+        settings.maxBatch(), settings.deterministic()), "policy-server", compute);
+    this.teacher = ctx.spawn(TeacherActor.create(runId, models, settings.deterministic() ? 1 : Integer.MAX_VALUE,
+        resume.map(CheckpointState::teacherSyncedFrom).orElse(0L)), "teacher", compute);
     this.learner = ctx.spawn(LearnerActor.create(runId, models, settings.objective(), settings.update(),
-        settings.maxStaleness(), teacher), "learner", compute);
+        settings.maxStaleness(), seed, optimizer, teacher), "learner", compute);
     this.bank = ctx.spawn(SkillBankActor.create(runId, skillBank), "skill-bank");
     this.summarizer = ctx.spawn(SkillSummarizerActor.create(runId, skillSummarizer, bank), "summarizer", io);
     ctx.watchWith(learner, new LearnerDied());
@@ -173,6 +181,21 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
     getContext().getLog().info("run {}: {} iterations of {} tasks x {} episodes, algorithm {}, {} held-out tasks",
         runId, settings.iterations(), settings.tasksPerIteration(), settings.groupSize(),
         settings.objective().algorithm(), evalTasks.size());
+    if (resume.isPresent()) {
+      CheckpointState r = resume.get();
+      iteration = r.iteration();
+      nextTask = (int) r.nextTask();
+      launched = r.launched();
+      completed = r.completed();
+      retried = r.retried();
+      failed = r.failed();
+      models.setVersion(r.version());
+      summary.putAll(r.summary());
+      getContext().getLog().info("resumed at iteration {} (weights version {})", iteration, r.version());
+      phase = Phase.TRAIN;
+      continueAfterIteration();
+      return this;
+    }
     startEval(Phase.EVAL_BEFORE);
     return this;
   }
@@ -284,6 +307,7 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
   }
 
   private void launch(Episode episode) {
+    policy.tell(new PolicyServerProtocol.Expect(episode.episodeId()));
     Behavior<EpisodeRunnerActor.Command> runner = EpisodeRunnerActor.create(runId, episode, environments,
         models.format(), policy, maxTurns, finishedAdapter);
     ActorRef<EpisodeRunnerActor.Command> ref = getContext().spawn(
@@ -309,9 +333,9 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
       return this;
     }
     completed++;
-    double reward = reward(r);
-    summarizer.tell(new SkillSummarizerActor.Summarize(r.trajectory(),
-        new SummaryContext(e.episodeId(), r.version(), reward)));
+    if (!settings.deterministic()) {
+      summarize(r);
+    }
     Optional<SkillSelection> skill = selections.get(e.group());
     if (skill.isPresent() && settings.objective().algorithm().usesDistillation()) {
       TeacherPrompt prompt = new TeacherPrompt(r.trajectory().instructions(), r.trajectory().firstObservation(),
@@ -323,11 +347,17 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
     return this;
   }
 
+  private void summarize(EpisodeResult r) {
+    summarizer.tell(new SkillSummarizerActor.Summarize(r.trajectory(),
+        new SummaryContext(r.episode().episodeId(), r.version(), reward(r))));
+  }
+
   private Behavior<Command> onCrashed(Crashed c) {
     Episode e = c.episode();
     if (inFlight.remove(e.episodeId()) == null) {
       return this; // finished normally, then stopped
     }
+    policy.tell(new PolicyServerProtocol.Leave(e.episodeId()));
     if (e.attempt() < settings.episodeRetries()) {
       if (!e.evaluation()) {
         retried++;
@@ -366,6 +396,10 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
     }
     if (rolloutDoneNanos < iterationStartNanos) {
       rolloutDoneNanos = System.nanoTime();
+      results.sort(java.util.Comparator.comparing(r -> r.episode().episodeId()));
+      if (settings.deterministic()) {
+        results.forEach(this::summarize); // in episode order, so skills enter the bank in a fixed order
+      }
     }
     if (!teacherPending.isEmpty()) {
       return;
@@ -474,20 +508,26 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
 
   private void writeCheckpoint(String name) {
     Path dir = runDir.resolve("checkpoints").resolve(name);
-    Path skillsDir = runDir.resolve("skills");
+    Path skillsDir = dir.resolve("skills");
     CompletableFuture<LearnerProtocol.CheckpointSaved> weights = akka.actor.typed.javadsl.AskPattern.ask(learner,
         (ActorRef<LearnerProtocol.CheckpointSaved> reply) -> new LearnerProtocol.SaveCheckpoint(dir, reply),
         java.time.Duration.ofMinutes(10), getContext().getSystem().scheduler()).toCompletableFuture();
     CompletableFuture<SkillBankProtocol.BankStats> skills = akka.actor.typed.javadsl.AskPattern.ask(bank,
         (ActorRef<SkillBankProtocol.BankStats> reply) -> new SkillBankProtocol.Save(skillsDir, reply),
         java.time.Duration.ofMinutes(1), getContext().getSystem().scheduler()).toCompletableFuture();
-    getContext().pipeToSelf(weights.thenCombine(skills, (w, s) -> new CheckpointWritten(w, Optional.of(s))),
+    CompletableFuture<SkillBankProtocol.BankStats> latestSkills = skills.thenCompose(s -> akka.actor.typed.javadsl.AskPattern.ask(bank,
+        (ActorRef<SkillBankProtocol.BankStats> reply) -> new SkillBankProtocol.Save(runDir.resolve("skills"), reply),
+        java.time.Duration.ofMinutes(1), getContext().getSystem().scheduler()).toCompletableFuture());
+    getContext().pipeToSelf(weights.thenCombine(latestSkills, (w, s) -> new CheckpointWritten(w, Optional.of(s))),
         (done, error) -> error != null ? new LearnerDied() : done);
   }
 
   private Behavior<Command> onCheckpointWritten(CheckpointWritten c) {
     c.bank().ifPresent(b -> summary.put("skill_bank", Map.of("skills", b.skills(), "tasks", b.tasks(), "added", b.added())));
     summary.put("last_checkpoint", runDir.relativize(c.saved().dir()).toString());
+    LearnerProtocol.CheckpointSaved saved = c.saved();
+    new CheckpointState(iteration, saved.version(), nextTask, launched, completed, retried, failed,
+        saved.optimizerSteps(), saved.attemptedSteps(), saved.teacherVersion(), summary).write(saved.dir());
     if (phase == Phase.FINISHING) {
       complete(true, "finished");
       return Behaviors.stopped();

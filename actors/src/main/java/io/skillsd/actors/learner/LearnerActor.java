@@ -42,24 +42,40 @@ public final class LearnerActor extends AbstractBehavior<Command> {
   private final TeacherSyncSchedule syncSchedule;
   private final ActorRef<TeacherProtocol.Command> teacher;
   private final int maxStaleness;
+  private final long seed;
+  private long teacherVersion;
 
+  /**
+   * @param seed the run's seed; iteration k shuffles its minibatches with a seed derived from (seed, k)
+   * @param resume optimizer state to restore (resuming from a checkpoint); empty for a new run, which
+   *     then applies the teacher schedule's start action (θ̄ ← θ)
+   */
   public static Behavior<Command> create(String runId, TrainingModels models, ObjectiveSettings objective,
-      UpdateSettings update, int maxStaleness, ActorRef<TeacherProtocol.Command> teacher) {
+      UpdateSettings update, int maxStaleness, long seed, Optional<LearnerProtocol.ResumeState> resume,
+      ActorRef<TeacherProtocol.Command> teacher) {
     return Behaviors.withMdc(Command.class, Map.of(RunLogging.RUN_ID, runId, RunLogging.ROLE, "learner"),
-        Behaviors.setup(ctx -> new LearnerActor(ctx, models, objective, update, maxStaleness, teacher)));
+        Behaviors.setup(ctx -> new LearnerActor(ctx, models, objective, update, maxStaleness, seed, resume, teacher)));
   }
 
   private LearnerActor(ActorContext<Command> ctx, TrainingModels models, ObjectiveSettings objective,
-      UpdateSettings update, int maxStaleness, ActorRef<TeacherProtocol.Command> teacher) {
+      UpdateSettings update, int maxStaleness, long seed, Optional<LearnerProtocol.ResumeState> resume,
+      ActorRef<TeacherProtocol.Command> teacher) {
     super(ctx);
     this.models = models;
     this.teacher = teacher;
     this.maxStaleness = maxStaleness;
+    this.seed = seed;
     this.syncSchedule = new TeacherSyncSchedule(objective.teacherSync());
     models.studentNetwork().setTrainable(true);
     this.updateStep = new UpdateStep<>(models.studentNetwork().manager(), models.studentParameters(),
         this::forward, Optional.empty(), objective, update);
-    teacher.tell(new TeacherProtocol.Sync(syncSchedule.atStart(), models.version()));
+    if (resume.isPresent()) {
+      updateStep.optimizer().restore(resume.get().optimizer(), resume.get().optimizerSteps(), models.studentNetwork().device());
+      updateStep.resumeAt(resume.get().attemptedSteps());
+      teacherVersion = resume.get().teacherVersion();
+    } else {
+      teacher.tell(new TeacherProtocol.Sync(syncSchedule.atStart(), models.version()));
+    }
   }
 
   /** log π_θ of every position of a right-padded minibatch: [B, maxLength], differentiable. */
@@ -89,7 +105,9 @@ public final class LearnerActor extends AbstractBehavior<Command> {
     long current = models.version();
     List<ScoredSequence<Transcript>> batch = new ArrayList<>();
     int refused = 0;
-    for (Sample s : u.samples()) {
+    List<Sample> ordered = new ArrayList<>(u.samples());
+    ordered.sort(java.util.Comparator.comparing(Sample::episodeId)); // the update must not depend on finish order
+    for (Sample s : ordered) {
       if (current - s.version() > maxStaleness) {
         refused++;
         getContext().getLog().warn("refused episode {}: sampled with version {}, current {}, max staleness {}",
@@ -103,12 +121,14 @@ public final class LearnerActor extends AbstractBehavior<Command> {
       }
       batch.add(new ScoredSequence<>(s.transcript(), s.logpOld(), mask, s.advantage(), s.logpTeacher(), new float[0]));
     }
-    List<StepDiagnostics> steps = batch.isEmpty() ? List.of() : updateStep.update(batch);
+    long shuffleSeed = seed * 0x9E3779B97F4A7C15L + u.iteration();
+    List<StepDiagnostics> steps = batch.isEmpty() ? List.of() : updateStep.update(batch, shuffleSeed);
     long version = current + 1;
     models.setVersion(version);
     TeacherSyncSchedule.Action action = syncSchedule.afterUpdate(version);
     if (!(action instanceof TeacherSyncSchedule.Keep)) {
       teacher.tell(new TeacherProtocol.Sync(action, version));
+      teacherVersion = version;
     }
     long millis = System.currentTimeMillis() - start;
     long skipped = steps.stream().filter(StepDiagnostics::skipped).count();
@@ -119,9 +139,11 @@ public final class LearnerActor extends AbstractBehavior<Command> {
   }
 
   private Behavior<Command> onSaveCheckpoint(SaveCheckpoint c) {
-    models.student().save(c.dir(), Map.of());
+    io.skillsd.policies.compute.GradMode.offOnThisThread();
+    models.save(c.dir(), updateStep.optimizer().state());
     getContext().getLog().info("checkpoint written to {} (version {})", c.dir(), models.version());
-    c.replyTo().tell(new CheckpointSaved(c.dir(), models.version()));
+    c.replyTo().tell(new CheckpointSaved(c.dir(), models.version(), updateStep.optimizer().steps(), updateStep.attemptedSteps(),
+        teacherVersion));
     return this;
   }
 }

@@ -60,8 +60,17 @@ public final class LearnerProtocol {
   /** The learner could not update; the run must stop (with a checkpoint). */
   public record UpdateFailed(int iteration, String reason) {}
 
-  /** Save weights (and the optimizer's step count) into {@code dir}. */
+  /** Save θ, θ̄ and the optimizer state into {@code dir}. */
   public record SaveCheckpoint(Path dir, ActorRef<CheckpointSaved> replyTo) implements Command {}
 
-  public record CheckpointSaved(Path dir, long version) {}
+  /**
+   * @param optimizerSteps AdamW's step count (its bias correction)
+   * @param attemptedSteps the learning-rate schedule's clock
+   * @param teacherVersion the student version θ̄ was last synced from
+   */
+  public record CheckpointSaved(Path dir, long version, long optimizerSteps, long attemptedSteps, long teacherVersion) {}
+
+  /** What a resumed learner restores besides the weights. */
+  public record ResumeState(java.util.Map<String, io.skillsd.policies.checkpoint.HostTensor> optimizer,
+      long optimizerSteps, long attemptedSteps, long teacherVersion) {}
 }

@@ -31,6 +31,8 @@ public final class PolicyServerActor extends AbstractBehavior<Command> {
   private final int maxNewTokens;
   private final float topP;
   private final int maxBatch;
+  private final boolean lockstep;
+  private final java.util.Set<String> expected = new java.util.HashSet<>();
   private final List<Generate> pending = new ArrayList<>();
   private boolean flushQueued;
   private long batches;
@@ -38,14 +40,20 @@ public final class PolicyServerActor extends AbstractBehavior<Command> {
 
   /**
    * @param maxBatch the largest batch; 1 turns batching off (one request at a time)
+   * @param lockstep batch only when every expected episode has a request waiting, in episode-id order, so
+   *     batch composition (and with it every sampled token) does not depend on timing: runs reproduce
+   *     exactly and resume exactly. Otherwise whatever is waiting forms the batch.
    */
-  public static Behavior<Command> create(String runId, TrainingModels models, int maxNewTokens, float topP, int maxBatch) {
+  public static Behavior<Command> create(String runId, TrainingModels models, int maxNewTokens, float topP, int maxBatch,
+      boolean lockstep) {
     return Behaviors.withMdc(Command.class, Map.of(RunLogging.RUN_ID, runId, RunLogging.ROLE, "policy-server"),
-        Behaviors.setup(ctx -> new PolicyServerActor(ctx, models, maxNewTokens, topP, maxBatch)));
+        Behaviors.setup(ctx -> new PolicyServerActor(ctx, models, maxNewTokens, topP, maxBatch, lockstep)));
   }
 
-  private PolicyServerActor(ActorContext<Command> ctx, TrainingModels models, int maxNewTokens, float topP, int maxBatch) {
+  private PolicyServerActor(ActorContext<Command> ctx, TrainingModels models, int maxNewTokens, float topP, int maxBatch,
+      boolean lockstep) {
     super(ctx);
+    this.lockstep = lockstep;
     this.models = models;
     this.maxNewTokens = maxNewTokens;
     this.topP = topP;
@@ -56,8 +64,41 @@ public final class PolicyServerActor extends AbstractBehavior<Command> {
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(Generate.class, this::onGenerate)
+        .onMessage(PolicyServerProtocol.Expect.class, e -> {
+          expected.add(e.episodeId());
+          return this;
+        })
+        .onMessage(PolicyServerProtocol.Leave.class, this::onLeave)
         .onMessage(Flush.class, f -> onFlush())
         .build();
+  }
+
+  private Behavior<Command> onLeave(PolicyServerProtocol.Leave l) {
+    expected.remove(l.episodeId());
+    pending.removeIf(g -> g.episodeId().equals(l.episodeId()));
+    if (lockstep) {
+      queueFlush();
+    }
+    return this;
+  }
+
+  private void queueFlush() {
+    if (!flushQueued && !pending.isEmpty()) {
+      getContext().getSelf().tell(PolicyServerProtocol.flush());
+      flushQueued = true;
+    }
+  }
+
+  /** In lockstep mode: is every expected episode waiting for a reply? */
+  private boolean roundComplete() {
+    if (!lockstep) {
+      return true;
+    }
+    java.util.Set<String> waiting = new java.util.HashSet<>();
+    for (Generate g : pending) {
+      waiting.add(g.episodeId());
+    }
+    return waiting.containsAll(expected);
   }
 
   private Behavior<Command> onGenerate(Generate g) {
@@ -71,17 +112,29 @@ public final class PolicyServerActor extends AbstractBehavior<Command> {
   }
 
   private Behavior<Command> onFlush() {
-    io.skillsd.policies.compute.GradMode.offOnThisThread();
     flushQueued = false;
-    if (pending.isEmpty()) {
+    if (pending.isEmpty() || !roundComplete()) {
+      return this;
+    }
+    if (lockstep) {
+      // The whole round, in episode-id order, in chunks of at most maxBatch.
+      pending.sort(java.util.Comparator.comparing(Generate::episodeId));
+      List<Generate> round = new ArrayList<>(pending);
+      pending.clear();
+      for (int from = 0; from < round.size(); from += maxBatch) {
+        runBatch(round.subList(from, Math.min(round.size(), from + maxBatch)));
+      }
       return this;
     }
     List<Generate> batch = new ArrayList<>(pending.subList(0, Math.min(maxBatch, pending.size())));
     pending.subList(0, batch.size()).clear();
-    if (!pending.isEmpty()) {
-      getContext().getSelf().tell(PolicyServerProtocol.flush());
-      flushQueued = true;
-    }
+    queueFlush();
+    runBatch(batch);
+    return this;
+  }
+
+  private void runBatch(List<Generate> batch) {
+    io.skillsd.policies.compute.GradMode.offOnThisThread();
     List<Integer> stops = models.format().stopTokens();
     List<GenerationRequest> requests = new ArrayList<>(batch.size());
     for (Generate g : batch) {
@@ -106,6 +159,5 @@ public final class PolicyServerActor extends AbstractBehavior<Command> {
     }
     generatedTokens += tokens;
     getContext().getLog().debug("batch {} of {} requests: {} tokens in {} ms", batches, batch.size(), tokens, micros / 1000);
-    return this;
   }
 }

@@ -9,7 +9,7 @@ public final class PolicyServerProtocol {
 
   private PolicyServerProtocol() {}
 
-  public sealed interface Command permits Generate, Flush {}
+  public sealed interface Command permits Generate, Expect, Leave, Flush {}
 
   /**
    * Sample the next reply of {@code transcript} under θ.
@@ -38,6 +38,15 @@ public final class PolicyServerProtocol {
    * @param batchSize how many requests shared the batched forward passes (for throughput metrics)
    */
   public record Generated(String episodeId, int[] tokens, float[] logProbs, String text, long version, int batchSize) {}
+
+  /**
+   * Episode {@code episodeId} is starting and will send requests until it {@link Leave}s. In lockstep
+   * mode the server batches once every expected episode has a request waiting.
+   */
+  public record Expect(String episodeId) implements Command {}
+
+  /** Episode {@code episodeId} finished or failed; it sends no more requests. */
+  public record Leave(String episodeId) implements Command {}
 
   /** Run the pending requests as one batch (sent to itself). */
   record Flush() implements Command {}

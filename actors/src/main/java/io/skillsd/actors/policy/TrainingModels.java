@@ -1,6 +1,8 @@
 package io.skillsd.actors.policy;
 
 import ai.djl.nn.Parameter;
+import io.skillsd.policies.checkpoint.HostTensor;
+import io.skillsd.policies.checkpoint.SafeTensors;
 import io.skillsd.policies.model.CausalLm;
 import io.skillsd.policies.model.LanguageModel;
 import io.skillsd.policies.prompt.ChatFormat;
@@ -34,6 +36,37 @@ public final class TrainingModels implements AutoCloseable {
     CausalLm teacher = CausalLm.random(student.model().config(), seed + 1, student.model().device());
     teacher.copyFrom(student.model());
     return new TrainingModels(student, teacher);
+  }
+
+  /** The teacher's weights inside a checkpoint directory (the student's are the HF-format model files). */
+  public static final String TEACHER_WEIGHTS = "teacher.safetensors";
+
+  /** Loads student θ and teacher θ̄ from a checkpoint written by {@link #save}. */
+  public static TrainingModels resume(Path checkpoint) {
+    LanguageModel student = LanguageModel.load(checkpoint);
+    Path teacherFile = checkpoint.resolve(TEACHER_WEIGHTS);
+    if (!java.nio.file.Files.isRegularFile(teacherFile)) {
+      student.close();
+      throw new IllegalArgumentException("checkpoint " + checkpoint + " has no " + TEACHER_WEIGHTS);
+    }
+    CausalLm teacher = CausalLm.fromTensors(student.model().config(), readAll(teacherFile), student.model().device());
+    return new TrainingModels(student, teacher);
+  }
+
+  /** Every float tensor of a safetensors file. */
+  public static Map<String, HostTensor> readAll(Path file) {
+    SafeTensors st = SafeTensors.open(file);
+    Map<String, HostTensor> out = new java.util.TreeMap<>();
+    for (String name : st.entries().keySet()) {
+      out.put(name, st.readFloat(name));
+    }
+    return out;
+  }
+
+  /** Writes θ (with the optimizer state) and θ̄ into {@code dir}. */
+  public void save(Path dir, Map<String, HostTensor> optimizerState) {
+    student.save(dir, optimizerState);
+    SafeTensors.write(dir.resolve(TEACHER_WEIGHTS), teacher.toHost(), Map.of("role", "teacher"));
   }
 
   public LanguageModel student() {

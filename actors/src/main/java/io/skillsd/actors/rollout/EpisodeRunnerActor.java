@@ -119,6 +119,7 @@ public final class EpisodeRunnerActor extends AbstractBehavior<EpisodeRunnerActo
       getContext().getLog().info("episode {} finished: {} turns, success {}, completion {}, return {}",
           episode.episodeId(), turns.size(), trajectory.metrics().success(),
           String.format("%.2f", trajectory.metrics().completion()), String.format("%.2f", trajectory.totalReward()));
+      policy.tell(new PolicyServerProtocol.Leave(episode.episodeId()));
       replyTo.tell(new EpisodeResult(episode, trajectory, transcript, logpOld, version,
           generateNanos / 1_000_000, envNanos / 1_000_000));
       return Behaviors.stopped();

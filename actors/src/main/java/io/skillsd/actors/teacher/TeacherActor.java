@@ -29,17 +29,25 @@ public final class TeacherActor extends AbstractBehavior<Command> {
 
   private final TrainingModels models;
   private final List<Score> pending = new ArrayList<>();
+  private final int maxBatch;
   private boolean flushQueued;
   private long syncedFrom;
 
-  public static Behavior<Command> create(String runId, TrainingModels models) {
+  /**
+   * @param maxBatch the most trajectories scored in one forward pass; 1 makes every score independent of
+   *     which other trajectories finished at the same time (exact reproducibility)
+   * @param syncedFrom the student version θ̄ holds at start (0, or the checkpoint's when resuming)
+   */
+  public static Behavior<Command> create(String runId, TrainingModels models, int maxBatch, long syncedFrom) {
     return Behaviors.withMdc(Command.class, Map.of(RunLogging.RUN_ID, runId, RunLogging.ROLE, "teacher"),
-        Behaviors.setup(ctx -> new TeacherActor(ctx, models)));
+        Behaviors.setup(ctx -> new TeacherActor(ctx, models, maxBatch, syncedFrom)));
   }
 
-  private TeacherActor(ActorContext<Command> ctx, TrainingModels models) {
+  private TeacherActor(ActorContext<Command> ctx, TrainingModels models, int maxBatch, long syncedFrom) {
     super(ctx);
     this.models = models;
+    this.maxBatch = maxBatch;
+    this.syncedFrom = syncedFrom;
   }
 
   @Override
@@ -66,8 +74,12 @@ public final class TeacherActor extends AbstractBehavior<Command> {
     if (pending.isEmpty()) {
       return this;
     }
-    List<Score> batch = new ArrayList<>(pending);
-    pending.clear();
+    List<Score> batch = new ArrayList<>(pending.subList(0, Math.min(maxBatch, pending.size())));
+    pending.subList(0, batch.size()).clear();
+    if (!pending.isEmpty()) {
+      getContext().getSelf().tell(new Flush());
+      flushQueued = true;
+    }
     List<int[]> sequences = new ArrayList<>(batch.size());
     List<Transcript> teacherViews = new ArrayList<>(batch.size());
     for (Score s : batch) {

@@ -1,6 +1,7 @@
 package io.skillsd.actors.train;
 
 import io.skillsd.actors.settings.SkillsdSettings;
+
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -23,13 +24,23 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--config", description = "A HOCON file of settings (see the reference.conf files).")
   Path config;
 
+  @Option(names = "--resume", paramLabel = "RUN_DIR", description = "Continue runs/<id> from its latest checkpoint (its config plus -D overrides).")
+  Path resume;
+
   @Option(names = "-D", paramLabel = "KEY=VALUE", description = "Override one setting, e.g. -D skillsd.train.iterations=5.")
   Map<String, String> overrides = new LinkedHashMap<>();
 
   @Override
   public Integer call() {
-    SkillsdSettings settings = SkillsdSettings.load(config, overrides);
-    TrainingRun.Result result = TrainingRun.run(settings);
+    TrainingRun.Result result;
+    if (resume != null) {
+      if (config != null) {
+        throw new io.skillsd.actors.cli.UserError("--resume uses the run's own config; change settings with -D", 2);
+      }
+      result = TrainingRun.resume(resume, overrides);
+    } else {
+      result = TrainingRun.run(SkillsdSettings.load(config, overrides));
+    }
     var out = spec.commandLine().getOut();
     Map<String, Object> s = result.summary();
     out.println();

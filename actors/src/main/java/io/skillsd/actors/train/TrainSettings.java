@@ -31,6 +31,8 @@ public record TrainSettings(
     int maxStaleness,
     int episodeRetries,
     boolean recordTokenLogProbs,
+    boolean deterministic,
+    int maxBatch,
     String model,
     long modelSeed) {
 
@@ -110,6 +112,8 @@ public record TrainSettings(
         r.intIn("max-staleness", 0, 1000),
         r.intIn("episode-retries", 0, 100),
         r.bool("record-token-logprobs"),
+        r.bool("deterministic"),
+        r.intIn("max-batch", 1, 65_536),
         model,
         p.longValue("init-seed"));
   }

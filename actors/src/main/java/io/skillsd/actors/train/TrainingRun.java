@@ -3,7 +3,12 @@ package io.skillsd.actors.train;
 import akka.actor.typed.ActorSystem;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.skillsd.actors.coordinator.CheckpointState;
 import io.skillsd.actors.coordinator.CoordinatorActor;
+import io.skillsd.actors.learner.LearnerProtocol;
+import io.skillsd.policies.checkpoint.Checkpoints;
+import io.skillsd.policies.checkpoint.HostTensor;
+import java.util.Optional;
 import io.skillsd.actors.coordinator.CoordinatorProtocol;
 import io.skillsd.actors.policy.TrainingModels;
 import io.skillsd.actors.run.RunDirectory;
@@ -42,8 +47,56 @@ public final class TrainingRun {
 
   private TrainingRun() {}
 
-  /** Validates everything that can be checked before work starts; throws with a one-line message. */
+  /** A new run. Validates everything that can be checked before work starts; throws with a one-line message. */
   public static Result run(SkillsdSettings settings) {
+    Prepared p = prepare(settings);
+    RunDirectory run = RunDirectory.create(settings, Clock.systemUTC());
+    try (RunLogging logging = RunLogging.attach(run);
+        TrainingModels models = TrainingModels.load(p.train().model(), p.train().modelSeed())) {
+      return execute(settings, p, run, models, new SkillBank(p.skills().bank()), Optional.empty(), Optional.empty());
+    }
+  }
+
+  /**
+   * Continues the run in {@code runDir} from its latest checkpoint, with its own resolved config plus
+   * {@code overrides} (e.g. more iterations). Metrics and trajectories are appended to the same run.
+   */
+  public static Result resume(Path runDir, Map<String, String> overrides) {
+    RunDirectory run = RunDirectory.open(runDir);
+    SkillsdSettings settings = SkillsdSettings.load(run.config(), overrides);
+    Prepared p = prepare(settings);
+    Path checkpoint = CheckpointState.latest(run.root()).orElseThrow(() ->
+        new IllegalArgumentException(runDir + " has no complete checkpoint to resume from (checkpoints/*/"
+            + CheckpointState.FILE + ")"));
+    CheckpointState state = CheckpointState.read(checkpoint);
+    if (!overrides.isEmpty()) {
+      try {
+        java.nio.file.Files.writeString(run.config(), settings.renderResolved() + "\n");
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot update " + run.config(), e);
+      }
+    }
+    Map<String, HostTensor> optimizer = java.nio.file.Files.isRegularFile(checkpoint.resolve(Checkpoints.OPTIMIZER))
+        ? TrainingModels.readAll(checkpoint.resolve(Checkpoints.OPTIMIZER)) : Map.of();
+    SkillBank bank;
+    try {
+      bank = SkillBank.restore(checkpoint.resolve("skills"), p.skills().bank());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot restore the skill bank of " + checkpoint, e);
+    }
+    try (RunLogging logging = RunLogging.attach(run);
+        TrainingModels models = TrainingModels.resume(checkpoint)) {
+      log.info("resuming {} from {} (iteration {}, version {})", run.root(), checkpoint.getFileName(),
+          state.iteration(), state.version());
+      return execute(settings, p, run, models, bank, Optional.of(state), Optional.of(new LearnerProtocol.ResumeState(
+          optimizer, state.optimizerSteps(), state.attemptedSteps(), state.teacherSyncedFrom())));
+    }
+  }
+
+  private record Prepared(TrainSettings train, SkillsSettings skills, EnvironmentProvider provider, Map<String, String> envOptions,
+      Environment probe) {}
+
+  private static Prepared prepare(SkillsdSettings settings) {
     TrainSettings train = TrainSettings.from(settings);
     EnvironmentProvider provider = EnvironmentRegistry.load().provider(settings.environment().name());
     Map<String, String> envOptions = settings.environment().options();
@@ -53,30 +106,30 @@ public final class TrainingRun {
       log.warn("skillsd.train.reward = return: GRPO on the shaped environment return can prefer short failing "
           + "episodes; completion is the recommended training reward");
     }
+    return new Prepared(train, skills, provider, envOptions, probe);
+  }
 
-    RunDirectory run = RunDirectory.create(settings, Clock.systemUTC());
-    try (RunLogging logging = RunLogging.attach(run);
-        TrainingModels models = TrainingModels.load(train.model(), train.modelSeed())) {
-      log.info("run directory {}; environment {} ({} train / {} test tasks); model {} ({} parameters)",
-          run.root(), probe.name(), probe.tasks().train().size(), probe.tasks().test().size(), train.model(),
-          models.studentNetwork().parameterCount());
-      Supplier<Environment> environments = () -> provider.create(envOptions);
-      CompletableFuture<CoordinatorActor.Outcome> outcome = new CompletableFuture<>();
-      ActorSystem<CoordinatorProtocol.Command> system = ActorSystem.create(
-          CoordinatorActor.create(run.runId(), run.root(), train, models, environments, new SkillBank(skills.bank()),
-              skills.newSummarizer(), settings.run().seed(), outcome),
-          "skillsd", settings.config());
-      CoordinatorActor.Outcome result;
-      try {
-        system.tell(new CoordinatorProtocol.Start());
-        result = waitFor(outcome, system);
-      } finally {
-        system.terminate();
-        awaitTermination(system);
-      }
-      writeSummary(run.root(), result);
-      return new Result(result.ok(), result.message(), run.root(), result.summary());
+  private static Result execute(SkillsdSettings settings, Prepared p, RunDirectory run, TrainingModels models,
+      SkillBank bank, Optional<CheckpointState> state, Optional<LearnerProtocol.ResumeState> optimizer) {
+    log.info("run directory {}; environment {} ({} train / {} test tasks); model {} ({} parameters)",
+        run.root(), p.probe().name(), p.probe().tasks().train().size(), p.probe().tasks().test().size(),
+        p.train().model(), models.studentNetwork().parameterCount());
+    Supplier<Environment> environments = () -> p.provider().create(p.envOptions());
+    CompletableFuture<CoordinatorActor.Outcome> outcome = new CompletableFuture<>();
+    ActorSystem<CoordinatorProtocol.Command> system = ActorSystem.create(
+        CoordinatorActor.create(run.runId(), run.root(), p.train(), models, environments, bank,
+            p.skills().newSummarizer(), settings.run().seed(), state, optimizer, outcome),
+        "skillsd", settings.config());
+    CoordinatorActor.Outcome result;
+    try {
+      system.tell(new CoordinatorProtocol.Start());
+      result = waitFor(outcome, system);
+    } finally {
+      system.terminate();
+      awaitTermination(system);
     }
+    writeSummary(run.root(), result);
+    return new Result(result.ok(), result.message(), run.root(), result.summary());
   }
 
   private static CoordinatorActor.Outcome waitFor(CompletableFuture<CoordinatorActor.Outcome> outcome,

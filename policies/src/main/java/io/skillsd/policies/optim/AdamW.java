@@ -104,6 +104,43 @@ public final class AdamW implements AutoCloseable {
     }
   }
 
+  /**
+   * The optimizer's state as host tensors, for checkpoints: {@code m.<name>} and {@code v.<name>} per
+   * parameter that has taken a step. The step count is {@link #steps()}.
+   */
+  public java.util.Map<String, io.skillsd.policies.checkpoint.HostTensor> state() {
+    java.util.Map<String, io.skillsd.policies.checkpoint.HostTensor> out = new java.util.TreeMap<>();
+    m.forEach((k, a) -> out.put("m." + k, new io.skillsd.policies.checkpoint.HostTensor(a.getShape().getShape(), a.toFloatArray())));
+    v.forEach((k, a) -> out.put("v." + k, new io.skillsd.policies.checkpoint.HostTensor(a.getShape().getShape(), a.toFloatArray())));
+    return out;
+  }
+
+  /**
+   * Restores what {@link #state()} returned and the step count, so the next step is the one the saved
+   * optimizer would have taken.
+   *
+   * @throws IllegalArgumentException for a tensor name that is neither {@code m.*} nor {@code v.*}
+   */
+  public void restore(java.util.Map<String, io.skillsd.policies.checkpoint.HostTensor> state, long steps, ai.djl.Device device) {
+    m.values().forEach(NDArray::close);
+    v.values().forEach(NDArray::close);
+    m.clear();
+    v.clear();
+    for (java.util.Map.Entry<String, io.skillsd.policies.checkpoint.HostTensor> e : state.entrySet()) {
+      String key = e.getKey();
+      io.skillsd.policies.checkpoint.HostTensor h = e.getValue();
+      NDArray a = moments.create(h.data(), new ai.djl.ndarray.types.Shape(h.shape())).toDevice(device, false);
+      if (key.startsWith("m.")) {
+        m.put(key.substring(2), a);
+      } else if (key.startsWith("v.")) {
+        v.put(key.substring(2), a);
+      } else {
+        throw new IllegalArgumentException("optimizer state has an unknown tensor '" + key + "'");
+      }
+    }
+    t = steps;
+  }
+
   private NDArray moment(NDArray theta) {
     NDArray z = moments.zeros(theta.getShape(), theta.getDataType(), theta.getDevice());
     NDScope.unregister(z); // state outlives the step's scope

@@ -83,6 +83,18 @@ public final class UpdateStep<I> implements AutoCloseable {
    * @throws NonFiniteUpdateException when too many steps in a row were non-finite
    */
   public List<StepDiagnostics> update(List<ScoredSequence<I>> batch) {
+    return update(batch, shuffle);
+  }
+
+  /**
+   * As {@link #update(List)}, with the minibatch order drawn from {@code shuffleSeed} alone, so an update
+   * does not depend on the updates before it (what exact resume from a checkpoint needs).
+   */
+  public List<StepDiagnostics> update(List<ScoredSequence<I>> batch, long shuffleSeed) {
+    return update(batch, new Random(shuffleSeed));
+  }
+
+  private List<StepDiagnostics> update(List<ScoredSequence<I>> batch, Random shuffle) {
     if (batch.isEmpty()) {
       throw new IllegalArgumentException("an update needs at least one trajectory");
     }
@@ -179,6 +191,24 @@ public final class UpdateStep<I> implements AutoCloseable {
   }
 
   /** Optimizer steps applied so far. */
+  /** The optimizer, for saving and restoring its state. */
+  public AdamW optimizer() {
+    return optimizer;
+  }
+
+  /** Steps attempted so far (the learning-rate schedule's clock). */
+  public long attemptedSteps() {
+    return attempted;
+  }
+
+  /** Sets the schedule's clock when resuming from a checkpoint. */
+  public void resumeAt(long attemptedSteps) {
+    if (attemptedSteps < 0) {
+      throw new IllegalArgumentException("attempted steps must be >= 0, was " + attemptedSteps);
+    }
+    this.attempted = attemptedSteps;
+  }
+
   public long appliedSteps() {
     return optimizer.steps();
   }
