@@ -15,7 +15,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalDouble;
 import java.util.Random;
 
 /**
@@ -106,13 +105,9 @@ public final class UpdateStep<I> implements AutoCloseable {
     }
     long stepIndex = attempted++;
     double eta = settings.learningRate().at(optimizer.steps());
-    Objective.Result r;
+    Objective.Result r; // its scalars outlive the scope, its loss array does not
     double loss;
     double gradNorm = Double.NaN;
-    double clipFraction, meanRatio, meanRho, maxRho, meanEll, meanK3, ellClipFraction, vocabularyKl;
-    double grpoLoss, distillationLoss, refKl;
-    OptionalDouble entropy;
-    long tokens, distilledTokens;
     try (NDManager mb = manager.newSubManager();
         NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
@@ -120,8 +115,7 @@ public final class UpdateStep<I> implements AutoCloseable {
       List<I> inputs = minibatch.stream().map(ScoredSequence::input).toList();
       Tensors x = Tensors.of(mb, minibatch, T);
       Optional<NDArray> logpTeacherVocab =
-          objective.settings().distillation().needsVocabulary()
-                  && objective.settings().distillationWeight() > 0
+          needsTeacherVocabulary()
               ? Optional.of(teacher.orElseThrow().logProbs(mb, inputs, T).stopGradient())
               : Optional.empty();
       try (GradientCollector gc = mb.getEngine().newGradientCollector()) {
@@ -134,8 +128,8 @@ public final class UpdateStep<I> implements AutoCloseable {
         r =
             objective.compute(
                 new Objective.Inputs(
-                    out.logpNew(), x.logpOld, x.logpTeacher, x.adv, x.mask, x.skillMask, x.logpRef,
-                    out.logits(), logpTeacherVocab));
+                    out.logpNew(), x.logpOld, Optional.of(x.logpTeacher), x.adv, x.mask,
+                    x.skillMask, x.logpRef, out.logits(), logpTeacherVocab));
         loss = r.loss().getFloat();
         if (Double.isFinite(loss)) {
           gc.backward(r.loss());
@@ -144,20 +138,6 @@ public final class UpdateStep<I> implements AutoCloseable {
       if (Double.isFinite(loss)) {
         gradNorm = GlobalNormClipping.clip(parameters, settings.maxGradNorm());
       }
-      grpoLoss = r.grpoLoss();
-      distillationLoss = r.distillationLoss();
-      refKl = r.refKl();
-      clipFraction = r.clipFraction();
-      meanRatio = r.meanRatio();
-      meanRho = r.meanRho();
-      maxRho = r.maxRho();
-      meanEll = r.meanEll();
-      meanK3 = r.meanK3();
-      ellClipFraction = r.ellClipFraction();
-      vocabularyKl = r.vocabularyKl();
-      entropy = r.entropy();
-      tokens = r.tokens();
-      distilledTokens = r.distilledTokens();
     }
     boolean admitted;
     try {
@@ -173,9 +153,16 @@ public final class UpdateStep<I> implements AutoCloseable {
       zeroGradients(false);
     }
     return new StepDiagnostics(
-        stepIndex, epoch, !admitted, loss, grpoLoss, distillationLoss, refKl, clipFraction, meanRatio,
-        meanRho, maxRho, meanEll, meanK3, ellClipFraction, vocabularyKl, entropy, gradNorm,
-        admitted && gradNorm > settings.maxGradNorm(), tokens, distilledTokens, admitted ? eta : 0);
+        stepIndex, epoch, !admitted, loss, r.grpoLoss(), r.distillationLoss(), r.refKl(),
+        r.clipFraction(), r.meanRatio(), r.meanRho(), r.maxRho(), r.meanEll(), r.meanK3(),
+        r.ellClipFraction(), r.vocabularyKl(), r.entropy(), gradNorm,
+        admitted && gradNorm > settings.maxGradNorm(), r.tokens(), r.distilledTokens(),
+        admitted ? eta : 0);
+  }
+
+  private boolean needsTeacherVocabulary() {
+    ObjectiveSettings s = objective.settings();
+    return s.distillation().needsVocabulary() && s.distillationWeight() > 0;
   }
 
   /** Optimizer steps applied so far. */
@@ -211,7 +198,7 @@ public final class UpdateStep<I> implements AutoCloseable {
   /** The minibatch's per-token numbers as [B,T] / [B] arrays, padded with mask 0. */
   private record Tensors(
       NDArray logpOld,
-      Optional<NDArray> logpTeacher,
+      NDArray logpTeacher,
       NDArray adv,
       NDArray mask,
       NDArray skillMask,
@@ -245,7 +232,7 @@ public final class UpdateStep<I> implements AutoCloseable {
       // teacher log-probs are always passed: rows without a skill are masked out by skillMask
       return new Tensors(
           mb.create(logpOld, bt),
-          Optional.of(mb.create(logpTeacher, bt)),
+          mb.create(logpTeacher, bt),
           mb.create(adv),
           mb.create(mask, bt),
           mb.create(skillMask),
