@@ -51,6 +51,29 @@ public final class AdamW implements AutoCloseable {
     }
   }
 
+  /**
+   * The optimizer's state as plain values, for checkpoints: the step count t and each parameter's
+   * moments, flattened in the parameter's own element order.
+   */
+  public record Snapshot(long steps, Map<String, float[]> m, Map<String, float[]> v) {
+    public Snapshot {
+      if (steps < 0) {
+        throw new IllegalArgumentException("steps must be >= 0, was " + steps);
+      }
+      if (!m.keySet().equals(v.keySet())) {
+        throw new IllegalArgumentException("first and second moments name different parameters");
+      }
+      m = copy(m);
+      v = copy(v);
+    }
+
+    private static Map<String, float[]> copy(Map<String, float[]> x) {
+      Map<String, float[]> c = new HashMap<>();
+      x.forEach((k, a) -> c.put(k, a.clone()));
+      return Map.copyOf(c);
+    }
+  }
+
   private final Settings settings;
   private final NDManager moments;
   private final Map<String, NDArray> m = new HashMap<>();
@@ -102,6 +125,51 @@ public final class AdamW implements AutoCloseable {
         theta.subi(mt.div(denom).muli((float) (eta / bc1)));
       }
     }
+  }
+
+  /** The current state, copied out of native memory. */
+  public Snapshot snapshot() {
+    Map<String, float[]> ms = new HashMap<>();
+    Map<String, float[]> vs = new HashMap<>();
+    m.forEach((k, a) -> ms.put(k, a.toFloatArray()));
+    v.forEach((k, a) -> vs.put(k, a.toFloatArray()));
+    return new Snapshot(t, ms, vs);
+  }
+
+  /**
+   * Replaces the state with {@code snapshot}; every moment must match a parameter of {@code parameters}
+   * by name and element count.
+   */
+  public void restore(Snapshot snapshot, ParameterList parameters) {
+    Map<String, Parameter> byName = parameters.toMap();
+    for (Map.Entry<String, float[]> e : snapshot.m().entrySet()) {
+      Parameter p = byName.get(e.getKey());
+      if (p == null) {
+        throw new IllegalArgumentException("optimizer state names unknown parameter " + e.getKey());
+      }
+      long size = p.getArray().getShape().size();
+      if (e.getValue().length != size || snapshot.v().get(e.getKey()).length != size) {
+        throw new IllegalArgumentException(
+            "optimizer state for " + e.getKey() + " has " + e.getValue().length + " elements, the"
+                + " parameter " + size);
+      }
+    }
+    m.values().forEach(NDArray::close);
+    v.values().forEach(NDArray::close);
+    m.clear();
+    v.clear();
+    for (String name : snapshot.m().keySet()) {
+      NDArray theta = byName.get(name).getArray();
+      m.put(name, restored(theta, snapshot.m().get(name)));
+      v.put(name, restored(theta, snapshot.v().get(name)));
+    }
+    t = snapshot.steps();
+  }
+
+  private NDArray restored(NDArray theta, float[] values) {
+    NDArray a = moment(theta);
+    a.set(values);
+    return a;
   }
 
   private NDArray moment(NDArray theta) {

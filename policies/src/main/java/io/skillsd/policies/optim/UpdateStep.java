@@ -42,7 +42,7 @@ public final class UpdateStep<I> implements AutoCloseable {
   private final UpdateSettings settings;
   private final AdamW optimizer;
   private final NonFiniteGuard guard;
-  private final Random shuffle;
+  private long updates;
   private long attempted;
   private int epoch;
 
@@ -73,7 +73,6 @@ public final class UpdateStep<I> implements AutoCloseable {
     }
     this.optimizer = new AdamW(manager, settings.adamW());
     this.guard = new NonFiniteGuard(settings.maxConsecutiveNonFinite());
-    this.shuffle = new Random(settings.shuffleSeed());
   }
 
   /**
@@ -87,6 +86,8 @@ public final class UpdateStep<I> implements AutoCloseable {
     }
     List<StepDiagnostics> out = new ArrayList<>();
     List<ScoredSequence<I>> order = new ArrayList<>(batch);
+    // seeded per update, so a run resumed from a snapshot shuffles as the original would have
+    Random shuffle = new Random(settings.shuffleSeed() ^ (0x9E3779B97F4A7C15L * ++updates));
     for (int e = 0; e < settings.epochs(); e++) {
       epoch = e;
       Collections.shuffle(order, shuffle);
@@ -163,6 +164,34 @@ public final class UpdateStep<I> implements AutoCloseable {
   private boolean needsTeacherVocabulary() {
     ObjectiveSettings s = objective.settings();
     return s.distillation().needsVocabulary() && s.distillationWeight() > 0;
+  }
+
+  /**
+   * What a checkpoint needs to resume the update step exactly: the optimizer's state and the counters
+   * that seed the shuffles and index the steps.
+   *
+   * @param optimizer AdamW's moments and step count
+   * @param updates calls of {@link #update} so far
+   * @param attemptedSteps steps attempted so far, applied or skipped
+   */
+  public record Snapshot(AdamW.Snapshot optimizer, long updates, long attemptedSteps) {
+    public Snapshot {
+      Objects.requireNonNull(optimizer, "optimizer");
+      if (updates < 0 || attemptedSteps < 0) {
+        throw new IllegalArgumentException("counters must be >= 0");
+      }
+    }
+  }
+
+  public Snapshot snapshot() {
+    return new Snapshot(optimizer.snapshot(), updates, attempted);
+  }
+
+  /** Restores a {@link #snapshot()} taken from an update step over the same parameters. */
+  public void restore(Snapshot snapshot) {
+    optimizer.restore(snapshot.optimizer(), parameters);
+    updates = snapshot.updates();
+    attempted = snapshot.attemptedSteps();
   }
 
   /** Optimizer steps applied so far. */

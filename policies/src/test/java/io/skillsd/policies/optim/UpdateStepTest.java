@@ -8,10 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import io.skillsd.policies.objectives.Advantages;
 import io.skillsd.policies.objectives.ObjectiveSettings;
+import io.skillsd.policies.objectives.TeacherWeights;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -141,7 +143,7 @@ class UpdateStepTest {
               }
             }
           }
-          return m.create(flat, new ai.djl.ndarray.types.Shape(inputs.size(), t, V));
+          return m.create(flat, new Shape(inputs.size(), t, V));
         };
     Random random = new Random(9);
     double before = reverseKl(policy.conditionals(manager), q);
@@ -277,6 +279,43 @@ class UpdateStepTest {
       NonFiniteUpdateException e = assertThrows(NonFiniteUpdateException.class, () -> step.step(batch));
       assertTrue(e.getMessage().contains("3 consecutive"), e.getMessage());
       assertEquals(5, step.skippedSteps()); // the one that stops the run was not applied either
+    }
+  }
+
+  @Test
+  void aRestoredSnapshotContinuesExactlyLikeTheOriginal() {
+    SoftmaxLinearPolicy a = new SoftmaxLinearPolicy(manager, V, T, 0.5f);
+    SoftmaxLinearPolicy b = new SoftmaxLinearPolicy(manager, V, T, 0f);
+    Random random = new Random(4);
+    List<List<ScoredSequence<int[]>>> batches = new ArrayList<>();
+    for (int k = 0; k < 4; k++) {
+      List<ScoredSequence<int[]>> batch = new ArrayList<>();
+      for (int i = 0; i < 6; i++) {
+        int[] y = {random.nextInt(V), random.nextInt(V)};
+        batch.add(ScoredSequence.of(y, new float[] {-1.1f, -1.0f}, ones(T), random.nextGaussian()));
+      }
+      batches.add(batch);
+    }
+    UpdateSettings s = settings(0.05).withMinibatches(2, 4);
+    try (UpdateStep<int[]> original =
+            new UpdateStep<>(manager, a.parameters(), a, Optional.empty(), ObjectiveSettings.grpo(), s);
+        UpdateStep<int[]> resumed =
+            new UpdateStep<>(manager, b.parameters(), b, Optional.empty(), ObjectiveSettings.grpo(), s)) {
+      original.update(batches.get(0));
+      original.update(batches.get(1));
+      // "checkpoint": weights and update-step state go to b
+      TeacherWeights.copy(a.parameters(), b.parameters());
+      resumed.restore(original.snapshot());
+      for (int k = 2; k < 4; k++) {
+        List<StepDiagnostics> x = original.update(batches.get(k));
+        List<StepDiagnostics> y = resumed.update(batches.get(k));
+        for (int j = 0; j < x.size(); j++) {
+          assertEquals(x.get(j).loss(), y.get(j).loss(), 1e-7);
+          assertEquals(x.get(j).step(), y.get(j).step());
+        }
+      }
+      assertWeights(snapshot(a), snapshot(b));
+      assertEquals(original.appliedSteps(), resumed.appliedSteps());
     }
   }
 
