@@ -319,6 +319,32 @@ class UpdateStepTest {
     }
   }
 
+  @Test
+  void optionalTermsReachTheLossThroughTheStep() {
+    SoftmaxLinearPolicy policy = new SoftmaxLinearPolicy(manager, V, T, 0f); // uniform: log π = −ln 3
+    float lp = (float) -Math.log(V);
+    int[] y = {0, 1};
+    float[] logpOld = {lp, lp};
+    float[] logpRef = {lp - 0.5f, lp + 0.5f};
+    float[] logpTeacher = {lp - 3f, lp + 2f}; // ℓ = 3 and −2
+    ScoredSequence<int[]> row = new ScoredSequence<>(y, logpOld, ones(T), 0.0, logpTeacher, logpRef);
+    ObjectiveSettings objective = ObjectiveSettings.skillSd().withRefKl(0.5).withEllClip(1.0);
+    StepDiagnostics d;
+    try (UpdateStep<int[]> step =
+        new UpdateStep<>(manager, policy.parameters(), policy, Optional.empty(), objective, settings(0.01))) {
+      d = step.step(List.of(row));
+    }
+    // Â = 0: the GRPO surrogate is 0, the reference KL is the mean k3 of log π_ref − log π_θ
+    double refKl = ((Math.exp(-0.5) + 0.5 - 1) + (Math.exp(0.5) - 0.5 - 1)) / 2;
+    assertEquals(refKl, d.refKl(), 1e-6);
+    // ℓ clipped to ±1: k3(1) and k3(−1), ρ = 1
+    double sdl = ((Math.exp(-1) - 1 + 1) + (Math.exp(1) - 1 - 1)) / 2;
+    assertEquals(sdl, d.distillationLoss(), 1e-6);
+    assertEquals(1.0, d.ellClipFraction(), 0);
+    assertEquals(0.5, d.meanEll(), 1e-6); // the gap is reported before clipping
+    assertEquals(0.5 * refKl + 0.001 * sdl, d.loss(), 1e-6);
+  }
+
   private static List<float[]> snapshot(SoftmaxLinearPolicy policy) {
     List<float[]> w = new ArrayList<>();
     for (Pair<String, Parameter> p : policy.parameters()) {
