@@ -21,12 +21,13 @@ import java.util.stream.Stream;
  * @param version the weights version
  * @param nextTask index of the next training task in curriculum order
  * @param optimizerSteps AdamW's step count
+ * @param updates learner updates applied (they seed the minibatch shuffles)
  * @param attemptedSteps the learning-rate schedule's clock
  * @param teacherSyncedFrom the student version θ̄ was last synced from
  * @param summary what the run reports at its end so far (held-out accuracy before training, ...)
  */
 public record CheckpointState(int iteration, long version, long nextTask, long launched, long completed, long retried,
-    long failed, long optimizerSteps, long attemptedSteps, long teacherSyncedFrom, Map<String, Object> summary) {
+    long failed, long optimizerSteps, long updates, long attemptedSteps, long teacherSyncedFrom, Map<String, Object> summary) {
 
   public static final String FILE = "state.json";
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);

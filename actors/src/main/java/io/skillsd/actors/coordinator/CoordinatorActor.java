@@ -151,7 +151,7 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
     this.teacher = ctx.spawn(TeacherActor.create(runId, models, settings.deterministic() ? 1 : Integer.MAX_VALUE,
         resume.map(CheckpointState::teacherSyncedFrom).orElse(0L)), "teacher", compute);
     this.learner = ctx.spawn(LearnerActor.create(runId, models, settings.objective(), settings.update(),
-        settings.maxStaleness(), seed, optimizer, teacher), "learner", compute);
+        settings.maxStaleness(), optimizer, teacher), "learner", compute);
     this.bank = ctx.spawn(SkillBankActor.create(runId, skillBank), "skill-bank");
     this.summarizer = ctx.spawn(SkillSummarizerActor.create(runId, skillSummarizer, bank), "summarizer", io);
     ctx.watchWith(learner, new LearnerDied());
@@ -527,7 +527,7 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
     summary.put("last_checkpoint", runDir.relativize(c.saved().dir()).toString());
     LearnerProtocol.CheckpointSaved saved = c.saved();
     new CheckpointState(iteration, saved.version(), nextTask, launched, completed, retried, failed,
-        saved.optimizerSteps(), saved.attemptedSteps(), saved.teacherVersion(), summary).write(saved.dir());
+        saved.optimizerSteps(), saved.updates(), saved.attemptedSteps(), saved.teacherVersion(), summary).write(saved.dir());
     if (phase == Phase.FINISHING) {
       complete(true, "finished");
       return Behaviors.stopped();

@@ -18,6 +18,7 @@ import io.skillsd.actors.teacher.TeacherProtocol;
 import io.skillsd.policies.model.TokenBatch;
 import io.skillsd.policies.objectives.ObjectiveSettings;
 import io.skillsd.policies.objectives.TeacherSyncSchedule;
+import io.skillsd.policies.optim.AdamW;
 import io.skillsd.policies.optim.PolicyOutput;
 import io.skillsd.policies.optim.ScoredSequence;
 import io.skillsd.policies.optim.StepDiagnostics;
@@ -42,36 +43,34 @@ public final class LearnerActor extends AbstractBehavior<Command> {
   private final TeacherSyncSchedule syncSchedule;
   private final ActorRef<TeacherProtocol.Command> teacher;
   private final int maxStaleness;
-  private final long seed;
   private long teacherVersion;
 
   /**
-   * @param seed the run's seed; iteration k shuffles its minibatches with a seed derived from (seed, k)
    * @param resume optimizer state to restore (resuming from a checkpoint); empty for a new run, which
    *     then applies the teacher schedule's start action (θ̄ ← θ)
    */
   public static Behavior<Command> create(String runId, TrainingModels models, ObjectiveSettings objective,
-      UpdateSettings update, int maxStaleness, long seed, Optional<LearnerProtocol.ResumeState> resume,
+      UpdateSettings update, int maxStaleness, Optional<LearnerProtocol.ResumeState> resume,
       ActorRef<TeacherProtocol.Command> teacher) {
     return Behaviors.withMdc(Command.class, Map.of(RunLogging.RUN_ID, runId, RunLogging.ROLE, "learner"),
-        Behaviors.setup(ctx -> new LearnerActor(ctx, models, objective, update, maxStaleness, seed, resume, teacher)));
+        Behaviors.setup(ctx -> new LearnerActor(ctx, models, objective, update, maxStaleness, resume, teacher)));
   }
 
   private LearnerActor(ActorContext<Command> ctx, TrainingModels models, ObjectiveSettings objective,
-      UpdateSettings update, int maxStaleness, long seed, Optional<LearnerProtocol.ResumeState> resume,
+      UpdateSettings update, int maxStaleness, Optional<LearnerProtocol.ResumeState> resume,
       ActorRef<TeacherProtocol.Command> teacher) {
     super(ctx);
     this.models = models;
     this.teacher = teacher;
     this.maxStaleness = maxStaleness;
-    this.seed = seed;
     this.syncSchedule = new TeacherSyncSchedule(objective.teacherSync());
     models.studentNetwork().setTrainable(true);
     this.updateStep = new UpdateStep<>(models.studentNetwork().manager(), models.studentParameters(),
         this::forward, Optional.empty(), objective, update);
     if (resume.isPresent()) {
-      updateStep.optimizer().restore(resume.get().optimizer(), resume.get().optimizerSteps(), models.studentNetwork().device());
-      updateStep.resumeAt(resume.get().attemptedSteps());
+      LearnerProtocol.ResumeState r = resume.get();
+      updateStep.restore(new UpdateStep.Snapshot(AdamW.fromState(r.optimizer(), r.optimizerSteps()), r.updates(),
+          r.attemptedSteps()));
       teacherVersion = resume.get().teacherVersion();
     } else {
       teacher.tell(new TeacherProtocol.Sync(syncSchedule.atStart(), models.version()));
@@ -121,8 +120,7 @@ public final class LearnerActor extends AbstractBehavior<Command> {
       }
       batch.add(new ScoredSequence<>(s.transcript(), s.logpOld(), mask, s.advantage(), s.logpTeacher(), new float[0]));
     }
-    long shuffleSeed = seed * 0x9E3779B97F4A7C15L + u.iteration();
-    List<StepDiagnostics> steps = batch.isEmpty() ? List.of() : updateStep.update(batch, shuffleSeed);
+    List<StepDiagnostics> steps = batch.isEmpty() ? List.of() : updateStep.update(batch);
     long version = current + 1;
     models.setVersion(version);
     TeacherSyncSchedule.Action action = syncSchedule.afterUpdate(version);
@@ -142,8 +140,9 @@ public final class LearnerActor extends AbstractBehavior<Command> {
     io.skillsd.policies.compute.GradMode.offOnThisThread();
     models.save(c.dir(), updateStep.optimizer().state());
     getContext().getLog().info("checkpoint written to {} (version {})", c.dir(), models.version());
-    c.replyTo().tell(new CheckpointSaved(c.dir(), models.version(), updateStep.optimizer().steps(), updateStep.attemptedSteps(),
-        teacherVersion));
+    UpdateStep.Snapshot snapshot = updateStep.snapshot();
+    c.replyTo().tell(new CheckpointSaved(c.dir(), models.version(), snapshot.optimizer().steps(), snapshot.updates(),
+        snapshot.attemptedSteps(), teacherVersion));
     return this;
   }
 }

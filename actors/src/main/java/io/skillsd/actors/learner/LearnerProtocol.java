@@ -65,12 +65,14 @@ public final class LearnerProtocol {
 
   /**
    * @param optimizerSteps AdamW's step count (its bias correction)
-   * @param attemptedSteps the learning-rate schedule's clock
+   * @param updates updates applied so far (they seed the minibatch shuffles)
+   * @param attemptedSteps optimizer steps attempted, skipped ones included
    * @param teacherVersion the student version θ̄ was last synced from
    */
-  public record CheckpointSaved(Path dir, long version, long optimizerSteps, long attemptedSteps, long teacherVersion) {}
+  public record CheckpointSaved(Path dir, long version, long optimizerSteps, long updates, long attemptedSteps,
+      long teacherVersion) {}
 
   /** What a resumed learner restores besides the weights. */
   public record ResumeState(java.util.Map<String, io.skillsd.policies.checkpoint.HostTensor> optimizer,
-      long optimizerSteps, long attemptedSteps, long teacherVersion) {}
+      long optimizerSteps, long updates, long attemptedSteps, long teacherVersion) {}
 }

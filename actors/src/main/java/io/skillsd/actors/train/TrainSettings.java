@@ -88,7 +88,8 @@ public record TrainSettings(
         .withLearningRate(LearningRateSchedule.constant(r.doubleIn("learning-rate", 0.0, 1.0), warmup))
         .withMinibatches(r.intIn("epochs", 1, 100), r.intIn("minibatch-size", 1, 65_536))
         .withMaxGradNorm(r.doubleIn("max-grad-norm", 0.0, 1e9))
-        .withMaxConsecutiveNonFinite(r.intIn("max-consecutive-nonfinite", 1, 1000));
+        .withMaxConsecutiveNonFinite(r.intIn("max-consecutive-nonfinite", 1, 1000))
+        .withShuffleSeed(settings.run().seed());
     String model = p.nonBlank("model");
     if (!model.startsWith("builtin:") && !java.nio.file.Files.isDirectory(java.nio.file.Path.of(model))) {
       throw new SettingsException(p.key("model"), "\"" + model + "\"",

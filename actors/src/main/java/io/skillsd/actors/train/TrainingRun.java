@@ -89,7 +89,7 @@ public final class TrainingRun {
       log.info("resuming {} from {} (iteration {}, version {})", run.root(), checkpoint.getFileName(),
           state.iteration(), state.version());
       return execute(settings, p, run, models, bank, Optional.of(state), Optional.of(new LearnerProtocol.ResumeState(
-          optimizer, state.optimizerSteps(), state.attemptedSteps(), state.teacherSyncedFrom())));
+          optimizer, state.optimizerSteps(), state.updates(), state.attemptedSteps(), state.teacherSyncedFrom())));
     }
   }
 

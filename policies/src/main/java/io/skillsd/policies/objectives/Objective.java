@@ -15,9 +15,10 @@ import java.util.OptionalInt;
  *   L_D = L_SDL (sampled token, the paper) | L_KL (full vocabulary or top-k, opt-in)
  * </pre>
  *
- * <p>Source: Skill-SD (arXiv 2604.10674), §3.3, {@code L_total = L_GRPO + λ·L_SDL}, λ = 0.001. Terms whose
- * weight is 0 are still evaluated for their diagnostics when their inputs are present, but add nothing to
- * the loss or its gradient.
+ * <p>Source: Skill-SD (arXiv 2604.10674), §3.3, {@code L_total = L_GRPO + λ·L_SDL}, λ = 0.001.
+ * Sampled-token terms whose weight is 0 are still evaluated for their diagnostics when their inputs are
+ * present, but add nothing to the loss or its gradient; the vocabulary KL, which needs [B,T,V] inputs, is
+ * evaluated only when it counts.
  */
 public final class Objective {
 

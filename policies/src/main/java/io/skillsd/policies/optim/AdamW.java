@@ -51,6 +51,29 @@ public final class AdamW implements AutoCloseable {
     }
   }
 
+  /**
+   * The optimizer's state as plain values, for checkpoints: the step count t and each parameter's
+   * moments, flattened in the parameter's own element order.
+   */
+  public record Snapshot(long steps, Map<String, float[]> m, Map<String, float[]> v) {
+    public Snapshot {
+      if (steps < 0) {
+        throw new IllegalArgumentException("steps must be >= 0, was " + steps);
+      }
+      if (!m.keySet().equals(v.keySet())) {
+        throw new IllegalArgumentException("first and second moments name different parameters");
+      }
+      m = copy(m);
+      v = copy(v);
+    }
+
+    private static Map<String, float[]> copy(Map<String, float[]> x) {
+      Map<String, float[]> c = new HashMap<>();
+      x.forEach((k, a) -> c.put(k, a.clone()));
+      return Map.copyOf(c);
+    }
+  }
+
   private final Settings settings;
   private final NDManager moments;
   private final Map<String, NDArray> m = new HashMap<>();
@@ -104,41 +127,80 @@ public final class AdamW implements AutoCloseable {
     }
   }
 
+  /** The current state, copied out of native memory. */
+  public Snapshot snapshot() {
+    Map<String, float[]> ms = new HashMap<>();
+    Map<String, float[]> vs = new HashMap<>();
+    m.forEach((k, a) -> ms.put(k, a.toFloatArray()));
+    v.forEach((k, a) -> vs.put(k, a.toFloatArray()));
+    return new Snapshot(t, ms, vs);
+  }
+
   /**
-   * The optimizer's state as host tensors, for checkpoints: {@code m.<name>} and {@code v.<name>} per
-   * parameter that has taken a step. The step count is {@link #steps()}.
+   * Replaces the state with {@code snapshot}; every moment must match a parameter of {@code parameters}
+   * by name and element count.
    */
-  public java.util.Map<String, io.skillsd.policies.checkpoint.HostTensor> state() {
-    java.util.Map<String, io.skillsd.policies.checkpoint.HostTensor> out = new java.util.TreeMap<>();
+  public void restore(Snapshot snapshot, ParameterList parameters) {
+    Map<String, Parameter> byName = parameters.toMap();
+    for (Map.Entry<String, float[]> e : snapshot.m().entrySet()) {
+      Parameter p = byName.get(e.getKey());
+      if (p == null) {
+        throw new IllegalArgumentException("optimizer state names unknown parameter " + e.getKey());
+      }
+      long size = p.getArray().getShape().size();
+      if (e.getValue().length != size || snapshot.v().get(e.getKey()).length != size) {
+        throw new IllegalArgumentException(
+            "optimizer state for " + e.getKey() + " has " + e.getValue().length + " elements, the"
+                + " parameter " + size);
+      }
+    }
+    m.values().forEach(NDArray::close);
+    v.values().forEach(NDArray::close);
+    m.clear();
+    v.clear();
+    for (String name : snapshot.m().keySet()) {
+      NDArray theta = byName.get(name).getArray();
+      m.put(name, restored(theta, snapshot.m().get(name)));
+      v.put(name, restored(theta, snapshot.v().get(name)));
+    }
+    t = snapshot.steps();
+  }
+
+  /**
+   * The state as host tensors for a checkpoint file: {@code m.<name>} and {@code v.<name>} per parameter
+   * that has taken a step. The step count is {@link #steps()}.
+   */
+  public Map<String, io.skillsd.policies.checkpoint.HostTensor> state() {
+    Map<String, io.skillsd.policies.checkpoint.HostTensor> out = new java.util.TreeMap<>();
     m.forEach((k, a) -> out.put("m." + k, new io.skillsd.policies.checkpoint.HostTensor(a.getShape().getShape(), a.toFloatArray())));
     v.forEach((k, a) -> out.put("v." + k, new io.skillsd.policies.checkpoint.HostTensor(a.getShape().getShape(), a.toFloatArray())));
     return out;
   }
 
-  /**
-   * Restores what {@link #state()} returned and the step count, so the next step is the one the saved
-   * optimizer would have taken.
-   *
-   * @throws IllegalArgumentException for a tensor name that is neither {@code m.*} nor {@code v.*}
-   */
-  public void restore(java.util.Map<String, io.skillsd.policies.checkpoint.HostTensor> state, long steps, ai.djl.Device device) {
-    m.values().forEach(NDArray::close);
-    v.values().forEach(NDArray::close);
-    m.clear();
-    v.clear();
-    for (java.util.Map.Entry<String, io.skillsd.policies.checkpoint.HostTensor> e : state.entrySet()) {
+  /** The snapshot a checkpoint file written from {@link #state()} holds, with its step count. */
+  public static Snapshot fromState(Map<String, io.skillsd.policies.checkpoint.HostTensor> state, long steps) {
+    Map<String, float[]> ms = new HashMap<>();
+    Map<String, float[]> vs = new HashMap<>();
+    for (Map.Entry<String, io.skillsd.policies.checkpoint.HostTensor> e : state.entrySet()) {
       String key = e.getKey();
-      io.skillsd.policies.checkpoint.HostTensor h = e.getValue();
-      NDArray a = moments.create(h.data(), new ai.djl.ndarray.types.Shape(h.shape())).toDevice(device, false);
       if (key.startsWith("m.")) {
-        m.put(key.substring(2), a);
+        ms.put(key.substring(2), e.getValue().data());
       } else if (key.startsWith("v.")) {
-        v.put(key.substring(2), a);
+        vs.put(key.substring(2), e.getValue().data());
       } else {
         throw new IllegalArgumentException("optimizer state has an unknown tensor '" + key + "'");
       }
     }
-    t = steps;
+    if (!ms.keySet().equals(vs.keySet())) {
+      throw new IllegalArgumentException("optimizer state has first and second moments for different parameters");
+    }
+    return new Snapshot(steps, ms, vs);
+  }
+
+  private NDArray restored(NDArray theta, float[] values) {
+    NDArray a = moment(theta);
+    a.set(values);
+    return a;
   }
 
   private NDArray moment(NDArray theta) {

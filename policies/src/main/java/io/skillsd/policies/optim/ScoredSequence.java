@@ -11,7 +11,8 @@ import java.util.Objects;
  * @param mask 1 at loss tokens (tokens the policy generated), 0 elsewhere; length T
  * @param advantage Â of the trajectory (see {@code Advantages})
  * @param logpTeacher log π_θ̄ given the skill, length T; empty when the task had no skill, which masks
- *     the trajectory out of distillation
+ *     the trajectory out of distillation (for vocabulary distillation too: a non-empty array is what
+ *     marks a trajectory as distilled)
  * @param logpRef log π_ref, length T, only for the optional reference-KL term; otherwise empty
  * @param <I> the model's input type
  */

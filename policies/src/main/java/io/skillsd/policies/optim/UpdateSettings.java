@@ -69,4 +69,9 @@ public record UpdateSettings(
   public UpdateSettings withMaxConsecutiveNonFinite(int n) {
     return new UpdateSettings(epochs, minibatchSize, learningRate, adamW, maxGradNorm, n, shuffleSeed);
   }
+
+  /** The seed the minibatch shuffles derive from (together with the update's number). */
+  public UpdateSettings withShuffleSeed(long seed) {
+    return new UpdateSettings(epochs, minibatchSize, learningRate, adamW, maxGradNorm, maxConsecutiveNonFinite, seed);
+  }
 }

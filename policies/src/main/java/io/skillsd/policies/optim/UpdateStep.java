@@ -15,7 +15,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalDouble;
 import java.util.Random;
 
 /**
@@ -43,7 +42,7 @@ public final class UpdateStep<I> implements AutoCloseable {
   private final UpdateSettings settings;
   private final AdamW optimizer;
   private final NonFiniteGuard guard;
-  private final Random shuffle;
+  private long updates;
   private long attempted;
   private int epoch;
 
@@ -74,7 +73,6 @@ public final class UpdateStep<I> implements AutoCloseable {
     }
     this.optimizer = new AdamW(manager, settings.adamW());
     this.guard = new NonFiniteGuard(settings.maxConsecutiveNonFinite());
-    this.shuffle = new Random(settings.shuffleSeed());
   }
 
   /**
@@ -83,23 +81,13 @@ public final class UpdateStep<I> implements AutoCloseable {
    * @throws NonFiniteUpdateException when too many steps in a row were non-finite
    */
   public List<StepDiagnostics> update(List<ScoredSequence<I>> batch) {
-    return update(batch, shuffle);
-  }
-
-  /**
-   * As {@link #update(List)}, with the minibatch order drawn from {@code shuffleSeed} alone, so an update
-   * does not depend on the updates before it (what exact resume from a checkpoint needs).
-   */
-  public List<StepDiagnostics> update(List<ScoredSequence<I>> batch, long shuffleSeed) {
-    return update(batch, new Random(shuffleSeed));
-  }
-
-  private List<StepDiagnostics> update(List<ScoredSequence<I>> batch, Random shuffle) {
     if (batch.isEmpty()) {
       throw new IllegalArgumentException("an update needs at least one trajectory");
     }
     List<StepDiagnostics> out = new ArrayList<>();
     List<ScoredSequence<I>> order = new ArrayList<>(batch);
+    // seeded per update, so a run resumed from a snapshot shuffles as the original would have
+    Random shuffle = new Random(settings.shuffleSeed() ^ (0x9E3779B97F4A7C15L * ++updates));
     for (int e = 0; e < settings.epochs(); e++) {
       epoch = e;
       Collections.shuffle(order, shuffle);
@@ -118,13 +106,9 @@ public final class UpdateStep<I> implements AutoCloseable {
     }
     long stepIndex = attempted++;
     double eta = settings.learningRate().at(optimizer.steps());
-    Objective.Result r;
+    Objective.Result r; // its scalars outlive the scope, its loss array does not
     double loss;
     double gradNorm = Double.NaN;
-    double clipFraction, meanRatio, meanRho, maxRho, meanEll, meanK3, ellClipFraction, vocabularyKl;
-    double grpoLoss, distillationLoss, refKl;
-    OptionalDouble entropy;
-    long tokens, distilledTokens;
     try (NDManager mb = manager.newSubManager();
         NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
@@ -132,8 +116,7 @@ public final class UpdateStep<I> implements AutoCloseable {
       List<I> inputs = minibatch.stream().map(ScoredSequence::input).toList();
       Tensors x = Tensors.of(mb, minibatch, T);
       Optional<NDArray> logpTeacherVocab =
-          objective.settings().distillation().needsVocabulary()
-                  && objective.settings().distillationWeight() > 0
+          needsTeacherVocabulary()
               ? Optional.of(teacher.orElseThrow().logProbs(mb, inputs, T).stopGradient())
               : Optional.empty();
       try (GradientCollector gc = mb.getEngine().newGradientCollector()) {
@@ -146,8 +129,8 @@ public final class UpdateStep<I> implements AutoCloseable {
         r =
             objective.compute(
                 new Objective.Inputs(
-                    out.logpNew(), x.logpOld, x.logpTeacher, x.adv, x.mask, x.skillMask, x.logpRef,
-                    out.logits(), logpTeacherVocab));
+                    out.logpNew(), x.logpOld, Optional.of(x.logpTeacher), x.adv, x.mask,
+                    x.skillMask, x.logpRef, out.logits(), logpTeacherVocab));
         loss = r.loss().getFloat();
         if (Double.isFinite(loss)) {
           gc.backward(r.loss());
@@ -156,20 +139,6 @@ public final class UpdateStep<I> implements AutoCloseable {
       if (Double.isFinite(loss)) {
         gradNorm = GlobalNormClipping.clip(parameters, settings.maxGradNorm());
       }
-      grpoLoss = r.grpoLoss();
-      distillationLoss = r.distillationLoss();
-      refKl = r.refKl();
-      clipFraction = r.clipFraction();
-      meanRatio = r.meanRatio();
-      meanRho = r.meanRho();
-      maxRho = r.maxRho();
-      meanEll = r.meanEll();
-      meanK3 = r.meanK3();
-      ellClipFraction = r.ellClipFraction();
-      vocabularyKl = r.vocabularyKl();
-      entropy = r.entropy();
-      tokens = r.tokens();
-      distilledTokens = r.distilledTokens();
     }
     boolean admitted;
     try {
@@ -185,28 +154,50 @@ public final class UpdateStep<I> implements AutoCloseable {
       zeroGradients(false);
     }
     return new StepDiagnostics(
-        stepIndex, epoch, !admitted, loss, grpoLoss, distillationLoss, refKl, clipFraction, meanRatio,
-        meanRho, maxRho, meanEll, meanK3, ellClipFraction, vocabularyKl, entropy, gradNorm,
-        admitted && gradNorm > settings.maxGradNorm(), tokens, distilledTokens, admitted ? eta : 0);
+        stepIndex, epoch, !admitted, loss, r.grpoLoss(), r.distillationLoss(), r.refKl(),
+        r.clipFraction(), r.meanRatio(), r.meanRho(), r.maxRho(), r.meanEll(), r.meanK3(),
+        r.ellClipFraction(), r.vocabularyKl(), r.entropy(), gradNorm,
+        admitted && gradNorm > settings.maxGradNorm(), r.tokens(), r.distilledTokens(),
+        admitted ? eta : 0);
+  }
+
+  private boolean needsTeacherVocabulary() {
+    ObjectiveSettings s = objective.settings();
+    return s.distillation().needsVocabulary() && s.distillationWeight() > 0;
+  }
+
+  /**
+   * What a checkpoint needs to resume the update step exactly: the optimizer's state and the counters
+   * that seed the shuffles and index the steps.
+   *
+   * @param optimizer AdamW's moments and step count
+   * @param updates calls of {@link #update} so far
+   * @param attemptedSteps steps attempted so far, applied or skipped
+   */
+  public record Snapshot(AdamW.Snapshot optimizer, long updates, long attemptedSteps) {
+    public Snapshot {
+      Objects.requireNonNull(optimizer, "optimizer");
+      if (updates < 0 || attemptedSteps < 0) {
+        throw new IllegalArgumentException("counters must be >= 0");
+      }
+    }
+  }
+
+  public Snapshot snapshot() {
+    return new Snapshot(optimizer.snapshot(), updates, attempted);
+  }
+
+  /** Restores a {@link #snapshot()} taken from an update step over the same parameters. */
+  public void restore(Snapshot snapshot) {
+    optimizer.restore(snapshot.optimizer(), parameters);
+    updates = snapshot.updates();
+    attempted = snapshot.attemptedSteps();
   }
 
   /** Optimizer steps applied so far. */
   /** The optimizer, for saving and restoring its state. */
   public AdamW optimizer() {
     return optimizer;
-  }
-
-  /** Steps attempted so far (the learning-rate schedule's clock). */
-  public long attemptedSteps() {
-    return attempted;
-  }
-
-  /** Sets the schedule's clock when resuming from a checkpoint. */
-  public void resumeAt(long attemptedSteps) {
-    if (attemptedSteps < 0) {
-      throw new IllegalArgumentException("attempted steps must be >= 0, was " + attemptedSteps);
-    }
-    this.attempted = attemptedSteps;
   }
 
   public long appliedSteps() {
@@ -241,7 +232,7 @@ public final class UpdateStep<I> implements AutoCloseable {
   /** The minibatch's per-token numbers as [B,T] / [B] arrays, padded with mask 0. */
   private record Tensors(
       NDArray logpOld,
-      Optional<NDArray> logpTeacher,
+      NDArray logpTeacher,
       NDArray adv,
       NDArray mask,
       NDArray skillMask,
@@ -275,7 +266,7 @@ public final class UpdateStep<I> implements AutoCloseable {
       // teacher log-probs are always passed: rows without a skill are masked out by skillMask
       return new Tensors(
           mb.create(logpOld, bt),
-          Optional.of(mb.create(logpTeacher, bt)),
+          mb.create(logpTeacher, bt),
           mb.create(adv),
           mb.create(mask, bt),
           mb.create(skillMask),
