@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
         DoctorCommand.class,
         EnvCommand.class,
         io.skillsd.actors.train.TrainCommand.class,
+        ReportCommand.class,
         CommandLine.HelpCommand.class
     },
     commandListHeading = "%nCommands:%n",

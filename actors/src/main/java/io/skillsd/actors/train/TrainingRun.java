@@ -129,6 +129,8 @@ public final class TrainingRun {
       awaitTermination(system);
     }
     writeSummary(run.root(), result);
+    Path report = io.skillsd.actors.report.RunReport.write(run.root());
+    log.info("report: {}", report);
     return new Result(result.ok(), result.message(), run.root(), result.summary());
   }
 

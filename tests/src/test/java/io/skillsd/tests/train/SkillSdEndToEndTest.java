@@ -60,7 +60,8 @@ class SkillSdEndToEndTest {
     // The run directory holds every artifact.
     for (String f : new String[] {"config.conf", "metrics.jsonl", "summary.json", "logs/skillsd.jsonl",
         "skills/bank.json", "checkpoints/final/model.safetensors", "checkpoints/final/config.json",
-        "trajectories/iter-0001.jsonl", "trajectories/eval-0000.jsonl"}) {
+        "trajectories/iter-0001.jsonl", "trajectories/eval-0000.jsonl", "report.html", "report/success.png",
+        "report/losses.png", "report/rho.png", "report/gap.png", "report/timings.png"}) {
       assertTrue(Files.isRegularFile(run.resolve(f)), "missing " + f);
     }
 
