@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
         EnvCommand.class,
         io.skillsd.actors.train.TrainCommand.class,
         ReportCommand.class,
+        BenchCommand.class,
         CommandLine.HelpCommand.class
     },
     commandListHeading = "%nCommands:%n",

@@ -1,0 +1,179 @@
+package io.skillsd.actors.bench;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.DispatcherSelector;
+import akka.actor.typed.javadsl.Behaviors;
+import com.typesafe.config.Config;
+import io.skillsd.actors.policy.PolicyServerActor;
+import io.skillsd.actors.policy.PolicyServerProtocol;
+import io.skillsd.actors.policy.TrainingModels;
+import io.skillsd.actors.rollout.Episode;
+import io.skillsd.actors.rollout.EpisodeResult;
+import io.skillsd.actors.rollout.EpisodeRunnerActor;
+import io.skillsd.environments.Environment;
+import io.skillsd.environments.StepResult;
+import io.skillsd.environments.Task;
+import io.skillsd.policies.compute.GradMode;
+import io.skillsd.policies.generation.Generation;
+import io.skillsd.policies.generation.GenerationRequest;
+import io.skillsd.policies.generation.Generator;
+import io.skillsd.policies.generation.SamplingParams;
+import io.skillsd.policies.prompt.ChatFormat;
+import io.skillsd.policies.prompt.StudentPrompt;
+import io.skillsd.policies.prompt.Transcript;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * Rollout throughput of {@code episodes} concurrent episodes, three ways over the same components: the
+ * actor runtime with dynamic batching, the actor runtime with one request at a time, and a plain loop
+ * (no actors) that batches every running episode's turn into one generation call.
+ */
+public final class RolloutBench {
+
+  /** One measurement: wall time and what was produced. */
+  public record Measurement(String mode, int episodes, double seconds, long sampledTokens, long turns) {
+    public double tokensPerSecond() {
+      return sampledTokens / seconds;
+    }
+
+    public double turnsPerSecond() {
+      return turns / seconds;
+    }
+  }
+
+  private final TrainingModels models;
+  private final Supplier<Environment> environments;
+  private final Config config;
+  private final int maxNewTokens;
+  private final float temperature = 1f;
+
+  public RolloutBench(TrainingModels models, Supplier<Environment> environments, Config config, int maxNewTokens) {
+    this.models = models;
+    this.environments = environments;
+    this.config = config;
+    this.maxNewTokens = maxNewTokens;
+  }
+
+  private List<Episode> episodes(int n, long seed) {
+    List<Task> tasks = environments.get().tasks().train();
+    List<Episode> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      out.add(new Episode(String.format("bench-%03d", i), tasks.get(i % tasks.size()), 0, i, 0, 0, false, temperature,
+          seed + i));
+    }
+    return out;
+  }
+
+  /** The actor runtime: a policy server ({@code maxBatch} = 1 disables batching) and one runner per episode. */
+  public Measurement actors(int n, long seed, int maxBatch) {
+    List<Episode> eps = episodes(n, seed);
+    CompletableFuture<List<EpisodeResult>> done = new CompletableFuture<>();
+    Behavior<EpisodeResult> guardian = Behaviors.setup(ctx -> {
+      ActorRef<PolicyServerProtocol.Command> policy = ctx.spawn(
+          PolicyServerActor.create("bench", models, maxNewTokens, 1f, maxBatch, false), "policy-server",
+          DispatcherSelector.fromConfig("skillsd-compute-dispatcher"));
+      for (Episode e : eps) {
+        ctx.spawn(EpisodeRunnerActor.create("bench", e, environments, models.format(), policy, 1_000, ctx.getSelf()),
+            e.episodeId());
+      }
+      List<EpisodeResult> results = new ArrayList<>();
+      return Behaviors.receiveMessage(r -> {
+        results.add(r);
+        if (results.size() == eps.size()) {
+          done.complete(results);
+        }
+        return Behaviors.same();
+      });
+    });
+    long start = System.nanoTime();
+    ActorSystem<EpisodeResult> system = ActorSystem.create(guardian, "bench", config);
+    try {
+      List<EpisodeResult> results = done.get(30, TimeUnit.MINUTES);
+      double seconds = (System.nanoTime() - start) / 1e9;
+      long tokens = 0;
+      long turns = 0;
+      for (EpisodeResult r : results) {
+        for (boolean b : r.transcript().sampled()) {
+          tokens += b ? 1 : 0;
+        }
+        turns += r.trajectory().turns().size();
+      }
+      return new Measurement(maxBatch == 1 ? "actors, one request at a time" : "actors, dynamic batching", n, seconds,
+          tokens, turns);
+    } catch (Exception e) {
+      throw new IllegalStateException("benchmark run failed: " + e, e);
+    } finally {
+      system.terminate();
+      try {
+        system.getWhenTerminated().toCompletableFuture().get(1, TimeUnit.MINUTES);
+      } catch (Exception e) {
+        // the measurement is already taken
+      }
+    }
+  }
+
+  /** The same episodes in a plain loop: each round, one batched generation over every running episode. */
+  public Measurement plainLoop(int n, long seed) {
+    GradMode.offOnThisThread();
+    List<Episode> eps = episodes(n, seed);
+    ChatFormat format = models.format();
+    int end = format.endOfTurnId();
+    long start = System.nanoTime();
+    Environment[] envs = new Environment[n];
+    Transcript[] transcripts = new Transcript[n];
+    int[] turn = new int[n];
+    boolean[] done = new boolean[n];
+    long tokens = 0;
+    long turns = 0;
+    for (int i = 0; i < n; i++) {
+      envs[i] = environments.get();
+      String first = envs[i].reset(eps.get(i).task());
+      transcripts[i] = format.open(new StudentPrompt(envs[i].instructions(), first));
+    }
+    Generator generator = new Generator(models.studentNetwork());
+    while (true) {
+      List<Integer> active = new ArrayList<>();
+      List<GenerationRequest> requests = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        if (!done[i]) {
+          active.add(i);
+          turn[i]++;
+          requests.add(new GenerationRequest(transcripts[i].tokens(), new SamplingParams(temperature, 1f, maxNewTokens,
+              format.stopTokens(), eps.get(i).seed() * 1_000_003L + turn[i])));
+        }
+      }
+      if (active.isEmpty()) {
+        break;
+      }
+      List<Generation> out = generator.generate(requests);
+      for (int k = 0; k < active.size(); k++) {
+        int i = active.get(k);
+        int[] sampled = out.get(k).tokens();
+        tokens += sampled.length;
+        turns++;
+        int len = sampled.length > 0 && sampled[sampled.length - 1] == end ? sampled.length - 1 : sampled.length;
+        transcripts[i] = transcripts[i].appendSampled(sampled);
+        StepResult r = envs[i].step(format.tokenizer().decode(Arrays.copyOf(sampled, len)));
+        if (r.done()) {
+          done[i] = true;
+        } else {
+          transcripts[i] = format.observe(transcripts[i], r.observation());
+        }
+      }
+    }
+    return new Measurement("plain loop, batched", n, (System.nanoTime() - start) / 1e9, tokens, turns);
+  }
+
+  /** How long a measurement may take at most, for callers that bound it. */
+  public static Duration limit() {
+    return Duration.ofMinutes(30);
+  }
+}

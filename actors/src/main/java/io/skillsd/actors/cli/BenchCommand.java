@@ -1,0 +1,91 @@
+package io.skillsd.actors.cli;
+
+import io.skillsd.actors.bench.RolloutBench;
+import io.skillsd.actors.policy.TrainingModels;
+import io.skillsd.actors.settings.SkillsdSettings;
+import io.skillsd.environments.EnvironmentProvider;
+import io.skillsd.environments.EnvironmentRegistry;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code skillsd bench rollout}: rollout throughput with dynamic batching vs one request at a time, and
+ * the actor runtime vs a plain loop over the same components, measured in one process, interleaved.
+ */
+@Command(name = "bench", description = "Benchmarks: 'bench rollout' measures rollout throughput (batching, actors vs plain loop).",
+    subcommands = {BenchCommand.Rollout.class})
+final class BenchCommand implements Runnable {
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "Missing benchmark (try: bench rollout)");
+  }
+
+  @Command(name = "rollout", description = "Rollout throughput of N concurrent episodes, three ways, repeated.")
+  static final class Rollout implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--episodes", defaultValue = "16", description = "Concurrent episodes (default: ${DEFAULT-VALUE}).")
+    int episodes;
+
+    @Option(names = "--repeats", defaultValue = "3", description = "Rounds of each mode, interleaved (default: ${DEFAULT-VALUE}).")
+    int repeats;
+
+    @Option(names = "--max-new-tokens", defaultValue = "24", description = "Tokens per reply at most (default: ${DEFAULT-VALUE}).")
+    int maxNewTokens;
+
+    @Option(names = "-D", paramLabel = "KEY=VALUE", description = "Settings override (environment, model), as for train.")
+    Map<String, String> overrides = new LinkedHashMap<>();
+
+    @Override
+    public Integer call() {
+      if (episodes < 1 || repeats < 1) {
+        throw new UserError("--episodes and --repeats must be at least 1", 2);
+      }
+      SkillsdSettings settings = SkillsdSettings.load(null, overrides);
+      EnvironmentProvider provider = EnvironmentRegistry.load().provider(settings.environment().name());
+      String model = settings.config().getString("skillsd.policy.model");
+      PrintWriter out = spec.commandLine().getOut();
+      out.printf("rollout benchmark: %d concurrent episodes of %s %s, model %s, %d rounds, %d cores%n", episodes,
+          settings.environment().name(), settings.environment().options(), model, repeats,
+          Runtime.getRuntime().availableProcessors());
+      try (TrainingModels models = TrainingModels.load(model, settings.config().getLong("skillsd.policy.init-seed"))) {
+        RolloutBench bench = new RolloutBench(models, () -> provider.create(settings.environment().options()),
+            settings.config(), maxNewTokens);
+        bench.plainLoop(Math.min(4, episodes), 999); // warm-up: JIT and native kernels
+        Map<String, List<RolloutBench.Measurement>> all = new LinkedHashMap<>();
+        for (int r = 0; r < repeats; r++) {
+          long seed = 1000L * (r + 1);
+          for (RolloutBench.Measurement m : List.of(bench.actors(episodes, seed, Integer.MAX_VALUE),
+              bench.actors(episodes, seed, 1), bench.plainLoop(episodes, seed))) {
+            all.computeIfAbsent(m.mode(), k -> new ArrayList<>()).add(m);
+            out.printf("  round %d  %-32s %7.2f s  %8.1f tokens/s  %6.2f turns/s%n", r + 1, m.mode(), m.seconds(),
+                m.tokensPerSecond(), m.turnsPerSecond());
+            out.flush();
+          }
+        }
+        Map<String, Double> median = new LinkedHashMap<>();
+        all.forEach((mode, ms) -> median.put(mode, ms.stream().mapToDouble(RolloutBench.Measurement::tokensPerSecond)
+            .sorted().toArray()[ms.size() / 2]));
+        out.println("median tokens/s:");
+        median.forEach((mode, v) -> out.printf("  %-32s %8.1f%n", mode, v));
+        double batched = median.get("actors, dynamic batching");
+        out.printf("dynamic batching vs one request at a time: %.2fx%n", batched / median.get("actors, one request at a time"));
+        out.printf("actor runtime vs plain loop: %.2fx%n", batched / median.get("plain loop, batched"));
+      }
+      return 0;
+    }
+  }
+}
