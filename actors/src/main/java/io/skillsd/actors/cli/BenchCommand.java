@@ -55,6 +55,7 @@ final class BenchCommand implements Runnable {
         throw new UserError("--episodes and --repeats must be at least 1", 2);
       }
       SkillsdSettings settings = SkillsdSettings.load(null, overrides);
+      io.skillsd.actors.train.TrainingRun.applyComputeSettings(settings);
       EnvironmentProvider provider = EnvironmentRegistry.load().provider(settings.environment().name());
       String model = settings.config().getString("skillsd.policy.model");
       PrintWriter out = spec.commandLine().getOut();

@@ -15,11 +15,10 @@ import io.skillsd.actors.learner.LearnerProtocol.Updated;
 import io.skillsd.actors.policy.TrainingModels;
 import io.skillsd.actors.run.RunLogging;
 import io.skillsd.actors.teacher.TeacherProtocol;
-import io.skillsd.policies.model.TokenBatch;
 import io.skillsd.policies.objectives.ObjectiveSettings;
 import io.skillsd.policies.objectives.TeacherSyncSchedule;
 import io.skillsd.policies.optim.AdamW;
-import io.skillsd.policies.optim.PolicyOutput;
+import io.skillsd.policies.optim.TranscriptPolicy;
 import io.skillsd.policies.optim.ScoredSequence;
 import io.skillsd.policies.optim.StepDiagnostics;
 import io.skillsd.policies.optim.UpdateSettings;
@@ -64,9 +63,7 @@ public final class LearnerActor extends AbstractBehavior<Command> {
     this.teacher = teacher;
     this.maxStaleness = maxStaleness;
     this.syncSchedule = new TeacherSyncSchedule(objective.teacherSync());
-    models.studentNetwork().setTrainable(true);
-    this.updateStep = new UpdateStep<>(models.studentNetwork().manager(), models.studentParameters(),
-        this::forward, Optional.empty(), objective, update);
+    this.updateStep = TranscriptPolicy.updateStep(models.studentNetwork(), objective, update);
     if (resume.isPresent()) {
       LearnerProtocol.ResumeState r = resume.get();
       updateStep.restore(new UpdateStep.Snapshot(AdamW.fromState(r.optimizer(), r.optimizerSteps()), r.updates(),
@@ -75,15 +72,6 @@ public final class LearnerActor extends AbstractBehavior<Command> {
     } else {
       teacher.tell(new TeacherProtocol.Sync(syncSchedule.atStart(), models.version()));
     }
-  }
-
-  /** log π_θ of every position of a right-padded minibatch: [B, maxLength], differentiable. */
-  private PolicyOutput forward(ai.djl.ndarray.NDManager manager, List<Transcript> inputs, int maxLength) {
-    List<int[]> sequences = new ArrayList<>(inputs.size());
-    for (Transcript t : inputs) {
-      sequences.add(java.util.Arrays.copyOf(t.tokens(), maxLength));
-    }
-    return new PolicyOutput(models.studentNetwork().tokenLogProbs(TokenBatch.unmasked(sequences).ids(manager), 1f), Optional.empty());
   }
 
   @Override

@@ -1,8 +1,8 @@
 package io.skillsd.actors.policy;
 
-import ai.djl.nn.Parameter;
 import io.skillsd.policies.checkpoint.HostTensor;
 import io.skillsd.policies.checkpoint.SafeTensors;
+import io.skillsd.policies.compute.Devices;
 import io.skillsd.policies.model.CausalLm;
 import io.skillsd.policies.model.LanguageModel;
 import io.skillsd.policies.prompt.ChatFormat;
@@ -30,9 +30,14 @@ public final class TrainingModels implements AutoCloseable {
    * into a fresh teacher.
    */
   public static TrainingModels load(String model, long seed) {
+    return load(model, seed, "auto");
+  }
+
+  /** As {@link #load(String, long)}, on the device {@code device} names (auto, cpu, gpu). */
+  public static TrainingModels load(String model, long seed, String device) {
     LanguageModel student = model.startsWith("builtin:")
-        ? LanguageModel.builtIn(model.substring("builtin:".length()), seed, CausalLm.defaultDevice())
-        : LanguageModel.load(Path.of(model));
+        ? LanguageModel.builtIn(model.substring("builtin:".length()), seed, Devices.choose(device))
+        : LanguageModel.load(Path.of(model), Devices.choose(device));
     CausalLm teacher = CausalLm.random(student.model().config(), seed + 1, student.model().device());
     teacher.copyFrom(student.model());
     return new TrainingModels(student, teacher);
@@ -42,8 +47,8 @@ public final class TrainingModels implements AutoCloseable {
   public static final String TEACHER_WEIGHTS = "teacher.safetensors";
 
   /** Loads student θ and teacher θ̄ from a checkpoint written by {@link #save}. */
-  public static TrainingModels resume(Path checkpoint) {
-    LanguageModel student = LanguageModel.load(checkpoint);
+  public static TrainingModels resume(Path checkpoint, String device) {
+    LanguageModel student = LanguageModel.load(checkpoint, Devices.choose(device));
     Path teacherFile = checkpoint.resolve(TEACHER_WEIGHTS);
     if (!java.nio.file.Files.isRegularFile(teacherFile)) {
       student.close();
@@ -92,17 +97,6 @@ public final class TrainingModels implements AutoCloseable {
 
   public void setVersion(long version) {
     this.version = version;
-  }
-
-  /** The student's weights wrapped as a {@link ai.djl.nn.ParameterList} (same arrays, no copies). */
-  public ai.djl.nn.ParameterList studentParameters() {
-    Map<String, Parameter> list = new java.util.LinkedHashMap<>();
-    for (Map.Entry<String, ai.djl.ndarray.NDArray> e : student.model().parameters().entrySet()) {
-      Parameter p = Parameter.builder().setName(e.getKey()).setType(Parameter.Type.WEIGHT).build();
-      p.setArray(e.getValue());
-      list.put(e.getKey(), p);
-    }
-    return new ai.djl.nn.ParameterList(list);
   }
 
   @Override

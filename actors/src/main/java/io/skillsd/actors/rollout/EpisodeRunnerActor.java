@@ -116,7 +116,7 @@ public final class EpisodeRunnerActor extends AbstractBehavior<EpisodeRunnerActo
     getContext().getLog().debug("turn {}: reward {} valid {} done {}", turn, result.reward(), result.actionValid(), result.done());
     if (result.done() || turn >= maxTurns) {
       Trajectory trajectory = new Trajectory(env.name(), episode.task(), env.instructions(), firstObservation, turns, env.metrics());
-      getContext().getLog().info("episode {} finished: {} turns, success {}, completion {}, return {}",
+      getContext().getLog().debug("episode {} finished: {} turns, success {}, completion {}, return {}",
           episode.episodeId(), turns.size(), trajectory.metrics().success(),
           String.format("%.2f", trajectory.metrics().completion()), String.format("%.2f", trajectory.totalReward()));
       policy.tell(new PolicyServerProtocol.Leave(episode.episodeId()));

@@ -52,7 +52,7 @@ public final class TrainingRun {
     Prepared p = prepare(settings);
     RunDirectory run = RunDirectory.create(settings, Clock.systemUTC());
     try (RunLogging logging = RunLogging.attach(run);
-        TrainingModels models = TrainingModels.load(p.train().model(), p.train().modelSeed())) {
+        TrainingModels models = TrainingModels.load(p.train().model(), p.train().modelSeed(), device(settings))) {
       return execute(settings, p, run, models, new SkillBank(p.skills().bank()), Optional.empty(), Optional.empty());
     }
   }
@@ -85,7 +85,7 @@ public final class TrainingRun {
       throw new UncheckedIOException("cannot restore the skill bank of " + checkpoint, e);
     }
     try (RunLogging logging = RunLogging.attach(run);
-        TrainingModels models = TrainingModels.resume(checkpoint)) {
+        TrainingModels models = TrainingModels.resume(checkpoint, device(settings))) {
       log.info("resuming {} from {} (iteration {}, version {})", run.root(), checkpoint.getFileName(),
           state.iteration(), state.version());
       return execute(settings, p, run, models, bank, Optional.of(state), Optional.of(new LearnerProtocol.ResumeState(
@@ -93,10 +93,27 @@ public final class TrainingRun {
     }
   }
 
+  /**
+   * Applies {@code skillsd.compute} before the engine starts: libtorch reads its thread count once, when
+   * DJL loads it.
+   */
+  public static void applyComputeSettings(SkillsdSettings settings) {
+    int threads = settings.compute().threads();
+    if (threads > 0 && System.getProperty("ai.djl.pytorch.num_threads") == null) {
+      System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
+      System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+    }
+  }
+
+  private static String device(SkillsdSettings settings) {
+    return io.skillsd.actors.settings.SettingsReader.label(settings.compute().device());
+  }
+
   private record Prepared(TrainSettings train, SkillsSettings skills, EnvironmentProvider provider, Map<String, String> envOptions,
       Environment probe) {}
 
   private static Prepared prepare(SkillsdSettings settings) {
+    applyComputeSettings(settings);
     TrainSettings train = TrainSettings.from(settings);
     EnvironmentProvider provider = EnvironmentRegistry.load().provider(settings.environment().name());
     Map<String, String> envOptions = settings.environment().options();
