@@ -66,7 +66,7 @@ public final class RolloutBench {
     List<Task> tasks = environments.get().tasks().train();
     List<Episode> out = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      out.add(new Episode(String.format("bench-%03d", i), tasks.get(i % tasks.size()), 0, i, 0, 0, false, temperature,
+      out.add(Episode.student(String.format("bench-%03d", i), tasks.get(i % tasks.size()), 0, i, 0, false, temperature,
           seed + i));
     }
     return out;

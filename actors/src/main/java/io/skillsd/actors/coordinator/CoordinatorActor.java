@@ -213,7 +213,7 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
     int member = 0;
     for (Task task : evalTasks) {
       String id = "eval" + String.format("%04d", iteration) + "-" + String.format("%03d", member);
-      launch(new Episode(id, task, iteration, member, 0, 0, true, settings.evalTemperature(), seed ^ (0x5EEDL + member)));
+      launch(Episode.student(id, task, iteration, member, 0, true, settings.evalTemperature(), seed ^ (0x5EEDL + member)));
       member++;
     }
   }
@@ -271,7 +271,8 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
       nextTask++;
     }
     iterationTasks = List.copyOf(tasks);
-    if (settings.objective().algorithm().usesDistillation() || settings.objective().algorithm().skillInStudentPrompt()) {
+    if (settings.objective().algorithm().usesDistillation() || settings.objective().algorithm().skillInStudentPrompt()
+        || settings.teacherRollouts()) {
       List<String> ids = tasks.stream().map(Task::id).toList();
       int it = iteration;
       getContext().ask(SkillBankProtocol.Selected.class, bank, java.time.Duration.ofSeconds(30),
@@ -301,7 +302,11 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
       for (int m = 0; m < settings.groupSize(); m++) {
         String id = String.format("it%04d-t%02d-g%02d", iteration, g, m);
         long episodeSeed = seed * 0x9E3779B97F4A7C15L + (long) iteration * 1_000_003L + g * 1_009L + m;
-        launch(new Episode(id, iterationTasks.get(g), iteration, g, m, 0, false, settings.temperature(), episodeSeed));
+        boolean skillInRollout = settings.objective().algorithm().skillInStudentPrompt() || settings.teacherRollouts();
+        Optional<String> rolloutSkill = skillInRollout
+            ? selections.get(g).map(sel -> sel.skill().render()) : Optional.empty();
+        launch(new Episode(id, iterationTasks.get(g), iteration, g, m, 0, false, settings.temperature(), episodeSeed,
+            rolloutSkill, settings.teacherRollouts()));
       }
     }
   }

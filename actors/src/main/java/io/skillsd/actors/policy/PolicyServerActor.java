@@ -133,7 +133,19 @@ public final class PolicyServerActor extends AbstractBehavior<Command> {
     return this;
   }
 
-  private void runBatch(List<Generate> batch) {
+  private void runBatch(List<Generate> mixed) {
+    // Student and teacher rows sample different networks: one batch each.
+    List<Generate> student = mixed.stream().filter(g -> !g.teacher()).toList();
+    List<Generate> teacher = mixed.stream().filter(Generate::teacher).toList();
+    if (!student.isEmpty()) {
+      runBatch(student, models.studentNetwork());
+    }
+    if (!teacher.isEmpty()) {
+      runBatch(teacher, models.teacher());
+    }
+  }
+
+  private void runBatch(List<Generate> batch, io.skillsd.policies.model.CausalLm network) {
     io.skillsd.policies.compute.GradMode.offOnThisThread();
     List<Integer> stops = models.format().stopTokens();
     List<GenerationRequest> requests = new ArrayList<>(batch.size());
@@ -143,7 +155,7 @@ public final class PolicyServerActor extends AbstractBehavior<Command> {
           new SamplingParams(temperature, topP, maxNewTokens, stops, g.seed())));
     }
     long start = System.nanoTime();
-    List<Generation> out = new Generator(models.studentNetwork()).generate(requests);
+    List<Generation> out = new Generator(network).generate(requests);
     long micros = (System.nanoTime() - start) / 1000;
     batches++;
     int end = models.format().endOfTurnId();

@@ -18,8 +18,9 @@ public final class PolicyServerProtocol {
    * @param transcript the dialogue so far, ending with the prompt of the turn to answer
    * @param temperature sampling temperature (0 = greedy)
    * @param seed the sampling seed of this turn (reproducible)
+   * @param teacher sample with θ̄ instead of θ (the off-policy, teacher-owned rollout ablation)
    */
-  public record Generate(String episodeId, Transcript transcript, float temperature, long seed,
+  public record Generate(String episodeId, Transcript transcript, float temperature, long seed, boolean teacher,
       ActorRef<Generated> replyTo) implements Command {
     public Generate {
       Objects.requireNonNull(episodeId, "episodeId");

@@ -13,6 +13,7 @@ import io.skillsd.environments.StepResult;
 import io.skillsd.environments.Trajectory;
 import io.skillsd.policies.prompt.ChatFormat;
 import io.skillsd.policies.prompt.StudentPrompt;
+import io.skillsd.policies.prompt.TeacherPrompt;
 import io.skillsd.policies.prompt.Transcript;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -45,6 +46,7 @@ public final class EpisodeRunnerActor extends AbstractBehavior<EpisodeRunnerActo
   private final String firstObservation;
   private final List<Trajectory.Turn> turns = new ArrayList<>();
   private final ActorRef<PolicyServerProtocol.Generated> replyAdapter;
+  private final Transcript studentPrompt;
   private Transcript transcript;
   private float[] logpOld = new float[0];
   private long version = Long.MAX_VALUE;
@@ -81,7 +83,12 @@ public final class EpisodeRunnerActor extends AbstractBehavior<EpisodeRunnerActo
     long t0 = System.nanoTime();
     this.firstObservation = env.reset(episode.task());
     envNanos += System.nanoTime() - t0;
-    this.transcript = format.open(new StudentPrompt(env.instructions(), firstObservation));
+    this.studentPrompt = format.open(new StudentPrompt(env.instructions(), firstObservation));
+    // Only the ablations that mean to (Skill-augmented GRPO, teacher-owned rollouts) sample with a skill
+    // in the prompt; Skill-SD's student never sees one.
+    this.transcript = episode.rolloutSkill()
+        .map(skill -> format.open(new TeacherPrompt(env.instructions(), firstObservation, skill)))
+        .orElse(studentPrompt);
     this.logpOld = new float[transcript.length()];
     this.replyAdapter = ctx.messageAdapter(PolicyServerProtocol.Generated.class, g -> new Reply(turn, g));
     ctx.getLog().debug("episode {} started on task {}", episode.episodeId(), episode.task().id());
@@ -92,12 +99,32 @@ public final class EpisodeRunnerActor extends AbstractBehavior<EpisodeRunnerActo
     turn++;
     askedAt = System.nanoTime();
     long seed = episode.seed() * 1_000_003L + turn;
-    policy.tell(new PolicyServerProtocol.Generate(episode.episodeId(), transcript, episode.temperature(), seed, replyAdapter));
+    policy.tell(new PolicyServerProtocol.Generate(episode.episodeId(), transcript, episode.temperature(), seed,
+        episode.teacherRollout(), replyAdapter));
   }
 
   @Override
   public Receive<Command> createReceive() {
     return newReceiveBuilder().onMessage(Reply.class, this::onReply).build();
+  }
+
+  /**
+   * What the learner trains on. Teacher-owned rollouts train the student on its own prompt (no skill):
+   * the sampled turns move behind the student's opening prompt, their log-probs with them. Otherwise the
+   * transcript is trained as sampled (with Skill-augmented GRPO's skill still in it, as that method does).
+   */
+  private EpisodeResult trainingView(Trajectory trajectory) {
+    Transcript view = transcript;
+    float[] logp = logpOld;
+    if (episode.teacherRollout() && transcript.promptLength() != studentPrompt.promptLength()) {
+      view = transcript.withPrompt(studentPrompt.tokens());
+      logp = new float[view.length()];
+      int shift = studentPrompt.promptLength() - transcript.promptLength();
+      for (int j = transcript.promptLength(); j < transcript.length(); j++) {
+        logp[j + shift] = logpOld[j];
+      }
+    }
+    return new EpisodeResult(episode, trajectory, view, logp, version, generateNanos / 1_000_000, envNanos / 1_000_000);
   }
 
   private Behavior<Command> onReply(Reply r) {
@@ -120,8 +147,7 @@ public final class EpisodeRunnerActor extends AbstractBehavior<EpisodeRunnerActo
           episode.episodeId(), turns.size(), trajectory.metrics().success(),
           String.format("%.2f", trajectory.metrics().completion()), String.format("%.2f", trajectory.totalReward()));
       policy.tell(new PolicyServerProtocol.Leave(episode.episodeId()));
-      replyTo.tell(new EpisodeResult(episode, trajectory, transcript, logpOld, version,
-          generateNanos / 1_000_000, envNanos / 1_000_000));
+      replyTo.tell(trainingView(trajectory));
       return Behaviors.stopped();
     }
     transcript = format.observe(transcript, result.observation());

@@ -32,6 +32,7 @@ public record TrainSettings(
     int episodeRetries,
     boolean recordTokenLogProbs,
     boolean deterministic,
+    boolean teacherRollouts,
     int maxBatch,
     String model,
     long modelSeed) {
@@ -44,6 +45,14 @@ public record TrainSettings(
     SUCCESS,
     /** The environment's summed step rewards (shaped; can make GRPO prefer short failures). */
     RETURN
+  }
+
+  /** Who samples the rollouts. */
+  enum Rollouts {
+    /** The student θ, on its own prompt: on-policy (the paper's method). */
+    STUDENT,
+    /** The teacher θ̄ with the skill in its prompt: the off-policy ablation the paper reports collapsing. */
+    TEACHER
   }
 
   /** Which teacher sync the objective uses. */
@@ -114,6 +123,7 @@ public record TrainSettings(
         r.intIn("episode-retries", 0, 100),
         r.bool("record-token-logprobs"),
         r.bool("deterministic"),
+        r.enumValue("rollouts", Rollouts.class) == Rollouts.TEACHER,
         r.intIn("max-batch", 1, 65_536),
         model,
         p.longValue("init-seed"));
