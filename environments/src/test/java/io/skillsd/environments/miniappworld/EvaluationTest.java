@@ -78,6 +78,16 @@ class EvaluationTest {
   }
 
   @Test
+  void aNumericAnswerIsReadAsText() {
+    String id = "miniappworld/train/contact_phone/0-0";
+    List<String> actions = reference(id);
+    actions.set(actions.size() - 1, "{\"app\":\"supervisor\",\"api\":\"complete_task\",\"args\":{\"answer\":5550123}}");
+    StepResult last = replay(id, actions);
+    assertEquals("5550123", last.info().get("answer"));
+    assertEquals(List.of("answer"), last.info().get("checksFailed"));
+  }
+
+  @Test
   void aMissingChangeFailsItsOwnClause() {
     String id = "miniappworld/train/split_dinner/0-1";
     List<String> actions = reference(id);
