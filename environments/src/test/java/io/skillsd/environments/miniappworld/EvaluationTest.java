@@ -146,6 +146,22 @@ class EvaluationTest {
   }
 
   @Test
+  void playlistEntriesMustPointToTheNewPlaylist() {
+    String id = "miniappworld/train/artist_playlist/0-0";
+    List<String> actions = reference(id);
+    // put the songs into an existing playlist (id 1) instead of the new one
+    List<String> wrong = actions.stream().map(a -> a.contains("\"api\":\"add_song_to_playlist\"")
+        ? a.replaceAll("\"playlist_id\":\\d+", "\"playlist_id\":1") : a).toList();
+    StepResult last = replay(id, wrong);
+    List<?> failed = (List<?>) last.info().get("checksFailed");
+    assertTrue(failed.size() >= 2, failed.toString());
+    assertTrue(failed.get(0).toString().startsWith("inserted music.playlist_songs {playlist_id=<the new playlist>, "
+        + "song_id="), failed.toString());
+    assertEquals(TaskEvaluation.NO_COLLATERAL, failed.get(failed.size() - 1));
+    assertEquals(true, replay(id, actions).info().get("tgcPassed"));
+  }
+
+  @Test
   void anyPathToTheRightStatePasses() {
     String id = "miniappworld/train/add_todo/0-0";
     List<String> actions = reference(id);
