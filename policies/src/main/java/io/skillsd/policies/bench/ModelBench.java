@@ -62,6 +62,7 @@ public final class ModelBench {
     String reference = null;
     String python = "/usr/bin/python3";
     boolean rss = false;
+    int rounds = 1;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--config" -> configs.add(args[++i]);
@@ -70,8 +71,9 @@ public final class ModelBench {
         case "--reference" -> reference = args[++i];
         case "--python" -> python = args[++i];
         case "--rss" -> rss = true;
+        case "--rounds" -> rounds = Integer.parseInt(args[++i]);
         default -> throw new IllegalArgumentException("unknown option " + args[i]
-            + "; allowed: --config, --seconds, --threads, --reference, --python, --rss");
+            + "; allowed: --config, --seconds, --threads, --reference, --python, --rounds, --rss");
       }
     }
     if (threads != null) {
@@ -88,19 +90,31 @@ public final class ModelBench {
       configs = List.of("tiny", "small10m");
     }
     int vocab = new WordTokenizer().vocabSize();
-    List<Measurement> all = new ArrayList<>();
-    for (String name : configs) {
-      ModelConfig config = switch (name) {
-        case "tiny" -> ModelConfig.tiny(vocab);
-        case "small10m" -> ModelConfig.small10m(vocab);
-        default -> throw new IllegalArgumentException("unknown config " + name + "; allowed: tiny, small10m");
-      };
-      all.addAll(java(name, config, seconds));
-      if (reference != null) {
-        all.addAll(pytorch(python, reference, name, vocab, seconds, threads));
+    // On a shared machine the load drifts; alternating which implementation runs first in each round
+    // spreads that drift over both, and each round gets its own table.
+    for (int round = 1; round <= rounds; round++) {
+      List<Measurement> all = new ArrayList<>();
+      for (String name : configs) {
+        ModelConfig config = switch (name) {
+          case "tiny" -> ModelConfig.tiny(vocab);
+          case "small10m" -> ModelConfig.small10m(vocab);
+          default -> throw new IllegalArgumentException("unknown config " + name + "; allowed: tiny, small10m");
+        };
+        boolean javaFirst = round % 2 == 1 || reference == null;
+        if (javaFirst) {
+          all.addAll(java(name, config, seconds));
+        }
+        if (reference != null) {
+          all.addAll(pytorch(python, reference, name, vocab, seconds, threads));
+        }
+        if (!javaFirst) {
+          all.addAll(java(name, config, seconds));
+        }
       }
+      System.out.println();
+      System.out.println("round " + round + (round % 2 == 1 ? " (DJL first)" : " (PyTorch first)") + ":");
+      table(all);
     }
-    table(all);
   }
 
   private static List<Measurement> java(String name, ModelConfig config, double seconds) {
