@@ -416,17 +416,6 @@ public final class CausalLm implements AutoCloseable {
     return m.create(bias, new Shape(b, 1, 1, t, s));
   }
 
-  /** Sum of parameter norms, a cheap fingerprint of the weights for logs and tests. */
-  public double weightChecksum() {
-    double sum = 0;
-    try (NDScope scope = new NDScope()) {
-      for (NDArray p : parameters.values()) {
-        sum += p.abs().sum().getFloat();
-      }
-    }
-    return sum;
-  }
-
   /** All parameter arrays, in {@link #parameters()} order (for optimizers that index by position). */
   public List<NDArray> parameterList() {
     return new ArrayList<>(parameters.values());

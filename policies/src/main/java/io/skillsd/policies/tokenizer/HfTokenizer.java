@@ -58,7 +58,9 @@ public final class HfTokenizer implements TextTokenizer, AutoCloseable {
           .build();
       return new HfTokenizer(tok, Map.copyOf(vocab), tokenizerJson);
     } catch (IOException | RuntimeException e) {
-      throw new CheckpointFormatException(tokenizerJson, "cannot load tokenizer: " + e.getMessage());
+      String message = String.valueOf(e.getMessage());
+      throw new CheckpointFormatException(tokenizerJson,
+          "cannot load tokenizer: " + message.lines().findFirst().orElse(message));
     }
   }
 
