@@ -184,7 +184,7 @@ public final class CausalLm implements AutoCloseable {
     for (NDArray p : parameters.values()) {
       if (p.hasGradient()) {
         try (NDArray g = p.getGradient()) {
-          g.muli(0f);
+          g.set(new NDIndex("..."), 0f);
         }
       }
     }
