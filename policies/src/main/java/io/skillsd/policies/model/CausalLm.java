@@ -214,6 +214,29 @@ public final class CausalLm implements AutoCloseable {
     }
   }
 
+  /**
+   * Overwrites the weights in place from host tensors (e.g. weights published by the learner); every
+   * parameter must be given with its shape, and nothing is changed when one is missing or mismatched.
+   */
+  public void setWeights(Map<String, HostTensor> weights) {
+    for (Map.Entry<String, NDArray> e : parameters.entrySet()) {
+      HostTensor t = weights.get(e.getKey());
+      if (t == null) {
+        throw new IllegalArgumentException("missing weight " + e.getKey());
+      }
+      if (!Arrays.equals(t.shape(), e.getValue().getShape().getShape())) {
+        throw new IllegalArgumentException("weight " + e.getKey() + " has shape " + Arrays.toString(t.shape())
+            + ", expected " + e.getValue().getShape());
+      }
+    }
+    try (NDScope scope = new NDScope()) {
+      for (Map.Entry<String, NDArray> e : parameters.entrySet()) {
+        NDArray dst = e.getValue();
+        dst.set(new NDIndex("..."), weights.get(e.getKey()).toNDArray(dst.getManager()));
+      }
+    }
+  }
+
   /** Copies the weights to Java memory (for saving or sending), by HuggingFace name. */
   public Map<String, HostTensor> toHost() {
     Map<String, HostTensor> out = new LinkedHashMap<>();
