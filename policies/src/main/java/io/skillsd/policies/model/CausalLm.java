@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.Function;
 
 /**
  * A Qwen2/Qwen3-family decoder-only language model: token embedding, then per layer RMSNorm → grouped-query
@@ -103,16 +104,21 @@ public final class CausalLm implements AutoCloseable {
     return s;
   }
 
-  /**
-   * Builds a model from host tensors (e.g. a checkpoint). Every expected tensor must be present with its
-   * expected shape; the caller has validated that (see {@code Checkpoints}), this re-checks as an invariant.
-   */
+  /** Builds a model from host tensors; every expected tensor must be present with its expected shape. */
   public static CausalLm fromTensors(ModelConfig config, Map<String, HostTensor> tensors, Device device) {
+    return fromLoader(config, tensors::get, device);
+  }
+
+  /**
+   * Builds a model by asking {@code loader} for each expected tensor in turn and copying it to the device
+   * right away, so a checkpoint never sits in Java memory whole (a 4B-parameter model would not fit).
+   */
+  public static CausalLm fromLoader(ModelConfig config, Function<String, HostTensor> loader, Device device) {
     NDManager manager = NDManager.newBaseManager(device);
     Map<String, NDArray> params = new LinkedHashMap<>();
     try {
       for (Map.Entry<String, long[]> e : expectedShapes(config).entrySet()) {
-        HostTensor t = tensors.get(e.getKey());
+        HostTensor t = loader.apply(e.getKey());
         if (t == null || !Arrays.equals(t.shape(), e.getValue())) {
           throw new IllegalArgumentException("tensor " + e.getKey() + " missing or of the wrong shape");
         }
