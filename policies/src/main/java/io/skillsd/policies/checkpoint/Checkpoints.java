@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -156,8 +155,7 @@ public final class Checkpoints {
       throw new CheckpointFormatException(index, "corrupt index: no weight_map object");
     }
     Map<String, String> out = new TreeMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = map.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : map.properties()) {
       String file = e.getValue().asText();
       if (file.contains("/") || file.contains("\\")) {
         throw new CheckpointFormatException(index, "shard name '" + file + "' must be a plain file name");

@@ -210,6 +210,7 @@ public final class CausalLm implements AutoCloseable {
       throw new IllegalArgumentException("tau must be in [0, 1), got " + tau);
     }
     try (NDScope scope = new NDScope()) {
+      scope.suppressNotUsedWarning();
       for (Map.Entry<String, NDArray> e : parameters.entrySet()) {
         NDArray dst = e.getValue();
         NDArray src = source.parameters.get(e.getKey());
@@ -236,6 +237,7 @@ public final class CausalLm implements AutoCloseable {
       }
     }
     try (NDScope scope = new NDScope()) {
+      scope.suppressNotUsedWarning();
       for (Map.Entry<String, NDArray> e : parameters.entrySet()) {
         NDArray dst = e.getValue();
         dst.set(new NDIndex("..."), weights.get(e.getKey()).toNDArray(dst.getManager()));
