@@ -100,6 +100,7 @@ public final class Generator {
   /** One forward step; returns the last-position logits [B * V] and frees everything else of the step. */
   private float[] step(NDManager m, long[] ids, int t, long[][] positions, boolean[][] valid, KvCache cache) {
     try (NDScope scope = new NDScope()) {
+      scope.suppressNotUsedWarning();
       NDArray x = m.create(ids, new Shape(ids.length / t, t));
       return model.step(x, positions, valid, cache, true).toFloatArray();
     }
