@@ -18,6 +18,9 @@ import picocli.CommandLine.Command;
         DoctorCommand.class,
         EnvCommand.class,
         io.skillsd.actors.train.TrainCommand.class,
+        ServeCommand.class,
+        SkillsCommand.class,
+        ModelCommand.class,
         CommandLine.HelpCommand.class
     },
     commandListHeading = "%nCommands:%n",
