@@ -44,7 +44,7 @@ final class ModelCommand implements Runnable {
 
   /** {@code skillsd model info <dir>}: parameters, configuration, stored dtype, tokenizer, chat template. */
   @Command(name = "info", description = "Print a checkpoint's parameters, configuration, dtype and tokenizer.",
-      footer = {"", "Examples:", "  skillsd model info runs/<id>/checkpoints/latest", "  skillsd model info builtin:tiny"})
+      footer = {"", "Examples:", "  skillsd model info runs/<id>/checkpoints/final", "  skillsd model info builtin:tiny"})
   static final class Info implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -71,7 +71,7 @@ final class ModelCommand implements Runnable {
   /** {@code skillsd model generate <dir> --prompt …}: one reply in the model's chat format. */
   @Command(name = "generate", description = "Sample one reply to a prompt in the model's chat format.",
       footer = {"", "Examples:",
-          "  skillsd model generate runs/<id>/checkpoints/latest --prompt \"Push the box right\" --temperature 0",
+          "  skillsd model generate runs/<id>/checkpoints/final --prompt \"Push the box right\" --temperature 0",
           "  skillsd model generate builtin:tiny --system \"You play Sokoban.\" --prompt \"Move\" --max-tokens 16"})
   static final class Generate implements Callable<Integer> {
     @CommandLine.Spec

@@ -23,7 +23,7 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "serve", description = "Serve a policy checkpoint over an OpenAI-compatible chat-completions API.",
     footer = {"", "Examples:",
-        "  skillsd serve runs/<id>/checkpoints/latest --model-name my-agent",
+        "  skillsd serve runs/<id>/checkpoints/final --model-name my-agent",
         "  curl -s http://127.0.0.1:8000/v1/chat/completions -H 'Content-Type: application/json' \\",
         "       -d '{\"messages\":[{\"role\":\"user\",\"content\":\"Push the box\"}],\"max_tokens\":32}'"})
 final class ServeCommand implements Callable<Integer> {
