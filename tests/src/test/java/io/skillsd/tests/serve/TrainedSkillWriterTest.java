@@ -42,6 +42,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The LLM summarizer end to end over real HTTP with a model that writes a valid skill: the built-in tiny model
@@ -59,6 +61,7 @@ class TrainedSkillWriterTest {
   static final String ANSWER = "{\"success_analysis\": \"Halving the range found the number.\", "
       + "\"mistake_analysis\": \"No mistake.\", \"golden_workflow\": \"1. Guess 50. 2. Halve the range. 3. Repeat.\"}";
 
+  private static final Logger LOG = LoggerFactory.getLogger(TrainedSkillWriterTest.class);
   private static final int MAX_TRAIN_STEPS = 300;
   private static final double TARGET_LOSS = 0.01;
 
@@ -87,7 +90,10 @@ class TrainedSkillWriterTest {
       sequence[sequence.length - 1] = lm.format().endOfTurnId();
       boolean[] mask = new boolean[sequence.length];
       Arrays.fill(mask, prompt.length, sequence.length, true);
+      long start = System.nanoTime();
       train(lm.model(), new TokenBatch(List.of(sequence), List.of(mask)));
+      LOG.info("trained on a {}-token example ({} answer tokens): {} steps to loss {} in {} s", sequence.length,
+          answer.length + 1, trainSteps, String.format("%.4f", finalLoss), (System.nanoTime() - start) / 1_000_000_000);
       lm.save(checkpoint, Map.of());
     }
     trained = ChatModel.open(checkpoint.toString());
