@@ -19,6 +19,9 @@ import picocli.CommandLine.Command;
         EnvCommand.class,
         io.skillsd.actors.train.TrainCommand.class,
         ReportCommand.class,
+        SkillsCommand.class,
+        ModelCommand.class,
+        ServeCommand.class,
         BenchCommand.class,
         CommandLine.HelpCommand.class
     },
