@@ -20,7 +20,7 @@ class SkillsdSettingsTest {
     assertTrue(s.run().id().isEmpty());
     assertEquals(ComputeSettings.Device.AUTO, s.compute().device());
     assertEquals("sokoban", s.environment().name());
-    assertEquals("skill-sd", s.environment().options().get("preset"));
+    assertEquals("ragen", s.environment().options().get("preset"));
   }
 
   @Test
