@@ -72,15 +72,19 @@ public final class RolloutBench {
     return out;
   }
 
-  /** The actor runtime: a policy server ({@code maxBatch} = 1 disables batching) and one runner per episode. */
+  /**
+   * The actor runtime: a policy server and one runner per episode. With {@code maxBatch} > 1 the server
+   * batches in lockstep rounds (the training default); {@code maxBatch} = 1 serves one request at a time.
+   */
   public Measurement actors(int n, long seed, int maxBatch) {
     List<Episode> eps = episodes(n, seed);
     CompletableFuture<List<EpisodeResult>> done = new CompletableFuture<>();
     Behavior<EpisodeResult> guardian = Behaviors.setup(ctx -> {
       ActorRef<PolicyServerProtocol.Command> policy = ctx.spawn(
-          PolicyServerActor.create("bench", models, maxNewTokens, 1f, maxBatch, false), "policy-server",
+          PolicyServerActor.create("bench", models, maxNewTokens, 1f, maxBatch, maxBatch > 1), "policy-server",
           DispatcherSelector.fromConfig("skillsd-compute-dispatcher"));
       for (Episode e : eps) {
+        policy.tell(new PolicyServerProtocol.Expect(e.episodeId()));
         ctx.spawn(EpisodeRunnerActor.create("bench", e, environments, models.format(), policy, 1_000, ctx.getSelf()),
             e.episodeId());
       }
