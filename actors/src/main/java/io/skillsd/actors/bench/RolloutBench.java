@@ -124,7 +124,10 @@ public final class RolloutBench {
     }
   }
 
-  /** The same episodes in a plain loop: each round, one batched generation over every running episode. */
+  /**
+   * The same episodes in a plain loop: each round, one batched generation over every running episode,
+   * with the same per-episode session caches the policy server keeps.
+   */
   public Measurement plainLoop(int n, long seed) {
     GradMode.offOnThisThread();
     List<Episode> eps = episodes(n, seed);
@@ -143,6 +146,10 @@ public final class RolloutBench {
       transcripts[i] = format.open(new StudentPrompt(envs[i].instructions(), first));
     }
     Generator generator = new Generator(models.studentNetwork());
+    List<java.util.Optional<io.skillsd.policies.model.KvCache.RowState>> sessions = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      sessions.add(java.util.Optional.empty());
+    }
     while (true) {
       List<Integer> active = new ArrayList<>();
       List<GenerationRequest> requests = new ArrayList<>();
@@ -157,9 +164,16 @@ public final class RolloutBench {
       if (active.isEmpty()) {
         break;
       }
-      List<Generation> out = generator.generate(requests);
+      List<java.util.Optional<io.skillsd.policies.model.KvCache.RowState>> prior = new ArrayList<>();
+      for (int i : active) {
+        prior.add(sessions.get(i));
+      }
+      Generator.SessionResult result = generator.generate(requests, prior, true);
+      List<Generation> out = result.generations();
       for (int k = 0; k < active.size(); k++) {
         int i = active.get(k);
+        sessions.get(i).ifPresent(io.skillsd.policies.model.KvCache.RowState::close);
+        sessions.set(i, result.states().get(k));
         int[] sampled = out.get(k).tokens();
         tokens += sampled.length;
         turns++;
@@ -173,6 +187,7 @@ public final class RolloutBench {
         }
       }
     }
+    sessions.forEach(st -> st.ifPresent(io.skillsd.policies.model.KvCache.RowState::close));
     return new Measurement("plain loop, batched", n, (System.nanoTime() - start) / 1e9, tokens, turns);
   }
 
