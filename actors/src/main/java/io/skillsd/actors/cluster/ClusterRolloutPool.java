@@ -102,8 +102,10 @@ public final class ClusterRolloutPool extends AbstractBehavior<Command> {
     this.replyAdapter = ctx.messageAdapter(Reply.class, WorkerReplied::new);
     ctx.getSystem().receptionist().tell(Receptionist.subscribe(RolloutWorkerProtocol.SERVICE_KEY,
         ctx.messageAdapter(Receptionist.Listing.class, ListingChanged::new)));
-    Cluster.get(ctx.getSystem()).subscriptions().tell(Subscribe.create(
-        ctx.messageAdapter(ClusterEvent.UnreachableMember.class, Unreachable::new), ClusterEvent.UnreachableMember.class));
+    if ("cluster".equals(ctx.getSystem().settings().config().getString("akka.actor.provider"))) {
+      Cluster.get(ctx.getSystem()).subscriptions().tell(Subscribe.create(
+          ctx.messageAdapter(ClusterEvent.UnreachableMember.class, Unreachable::new), ClusterEvent.UnreachableMember.class));
+    }
     snapshot(models.version());
   }
 
