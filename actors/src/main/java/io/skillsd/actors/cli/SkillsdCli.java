@@ -18,6 +18,8 @@ import picocli.CommandLine.Command;
         DoctorCommand.class,
         EnvCommand.class,
         io.skillsd.actors.train.TrainCommand.class,
+        NodeCommand.class,
+        ClusterCommand.class,
         ReportCommand.class,
         SkillsCommand.class,
         ModelCommand.class,

@@ -14,6 +14,8 @@ import io.skillsd.actors.coordinator.CoordinatorProtocol.Crashed;
 import io.skillsd.actors.coordinator.CoordinatorProtocol.Finished;
 import io.skillsd.actors.coordinator.CoordinatorProtocol.LearnerDied;
 import io.skillsd.actors.coordinator.CoordinatorProtocol.LearnerUpdated;
+import io.skillsd.actors.coordinator.CoordinatorProtocol.PoolReported;
+import io.skillsd.actors.coordinator.CoordinatorProtocol.WeightsPublished;
 import io.skillsd.actors.coordinator.CoordinatorProtocol.SkillsSelected;
 import io.skillsd.actors.coordinator.CoordinatorProtocol.Start;
 import io.skillsd.actors.coordinator.CoordinatorProtocol.TeacherScored;
@@ -88,6 +90,8 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
   private final ActorRef<SkillSummarizerActor.Command> summarizer;
   private final ActorRef<EpisodeResult> finishedAdapter;
   private final ActorRef<TeacherProtocol.Scored> scoredAdapter;
+  private final Optional<ActorRef<RolloutPool.Command>> pool;
+  private final ActorRef<RolloutPool.Outcome> poolAdapter;
 
   private Phase phase = Phase.EVAL_BEFORE;
   private int iteration;
@@ -115,15 +119,27 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
   public static Behavior<Command> create(String runId, Path runDir, TrainSettings settings, TrainingModels models,
       Supplier<Environment> environments, SkillBank skillBank, SkillSummarizer skillSummarizer, long seed,
       Optional<CheckpointState> resume, Optional<LearnerProtocol.ResumeState> optimizer, CompletableFuture<Outcome> outcome) {
+    return create(runId, runDir, settings, models, environments, skillBank, skillSummarizer, seed, resume, optimizer,
+        Optional.empty(), outcome);
+  }
+
+  /**
+   * As above; with a {@code pool}, episodes run wherever that {@link RolloutPool} sends them (cluster mode)
+   * instead of in this JVM, and every update's weights are published to it before the next rollouts.
+   */
+  public static Behavior<Command> create(String runId, Path runDir, TrainSettings settings, TrainingModels models,
+      Supplier<Environment> environments, SkillBank skillBank, SkillSummarizer skillSummarizer, long seed,
+      Optional<CheckpointState> resume, Optional<LearnerProtocol.ResumeState> optimizer,
+      Optional<RolloutPool.Factory> pool, CompletableFuture<Outcome> outcome) {
     return Behaviors.withMdc(Command.class, Map.of(RunLogging.RUN_ID, runId, RunLogging.ROLE, "coordinator"),
         Behaviors.setup(ctx -> new CoordinatorActor(ctx, runId, runDir, settings, models, environments, skillBank,
-            skillSummarizer, seed, resume, optimizer, outcome)));
+            skillSummarizer, seed, resume, optimizer, pool, outcome)));
   }
 
   private CoordinatorActor(ActorContext<Command> ctx, String runId, Path runDir, TrainSettings settings,
       TrainingModels models, Supplier<Environment> environments, SkillBank skillBank, SkillSummarizer skillSummarizer,
       long seed, Optional<CheckpointState> resume, Optional<LearnerProtocol.ResumeState> optimizer,
-      CompletableFuture<Outcome> outcome) {
+      Optional<RolloutPool.Factory> poolFactory, CompletableFuture<Outcome> outcome) {
     super(ctx);
     this.resume = resume;
     this.runId = runId;
@@ -159,6 +175,9 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
     ctx.watchWith(teacher, new LearnerDied());
     this.finishedAdapter = ctx.messageAdapter(EpisodeResult.class, Finished::new);
     this.scoredAdapter = ctx.messageAdapter(TeacherProtocol.Scored.class, TeacherScored::new);
+    this.pool = poolFactory.map(f -> ctx.spawn(f.create(models), "rollout-pool", compute));
+    this.pool.ifPresent(p -> ctx.watchWith(p, new LearnerDied()));
+    this.poolAdapter = ctx.messageAdapter(RolloutPool.Outcome.class, PoolReported::new);
   }
 
   @Override
@@ -170,6 +189,8 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
         .onMessage(SkillsSelected.class, this::onSkillsSelected)
         .onMessage(TeacherScored.class, this::onTeacherScored)
         .onMessage(LearnerUpdated.class, this::onLearnerUpdated)
+        .onMessage(PoolReported.class, this::onPoolReported)
+        .onMessage(WeightsPublished.class, w -> afterUpdate(w.update(), Optional.of(w.published())))
         .onMessage(CheckpointWritten.class, this::onCheckpointWritten)
         .onMessage(LearnerDied.class, d -> onComputeDied())
         .onSignal(akka.actor.typed.PostStop.class, s -> onStop())
@@ -312,6 +333,14 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
   }
 
   private void launch(Episode episode) {
+    if (pool.isPresent()) {
+      pool.get().tell(new RolloutPool.Run(episode, poolAdapter));
+      inFlight.put(episode.episodeId(), episode);
+      if (!episode.evaluation()) {
+        launched++;
+      }
+      return;
+    }
     policy.tell(new PolicyServerProtocol.Expect(episode.episodeId()));
     Behavior<EpisodeRunnerActor.Command> runner = EpisodeRunnerActor.create(runId, episode, environments,
         models.format(), policy, maxTurns, finishedAdapter);
@@ -383,6 +412,28 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
     return this;
   }
 
+  private Behavior<Command> onPoolReported(PoolReported p) {
+    RolloutPool.Outcome o = p.outcome();
+    if (o instanceof RolloutPool.Done d) {
+      return onFinished(new Finished(d.result()));
+    }
+    if (o instanceof RolloutPool.Failed f) {
+      return onCrashed(new Crashed(f.episode()));
+    }
+    Episode e = o.episode();
+    if (inFlight.remove(e.episodeId()) == null) {
+      return this;
+    }
+    // The node was lost, not the episode: it runs again elsewhere without using up its retries.
+    if (!e.evaluation()) {
+      retried++;
+    }
+    getContext().getLog().warn("episode {} was in flight on lost node {}; running it again", e.episodeId(),
+        ((RolloutPool.Lost) o).node());
+    launch(e.retry());
+    return this;
+  }
+
   private Behavior<Command> onTeacherScored(TeacherScored s) {
     String id = s.scored().episodeId();
     if (teacherPending.remove(id) != null) {
@@ -451,6 +502,17 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
   }
 
   private Behavior<Command> onLearnerUpdated(LearnerUpdated u) {
+    if (pool.isPresent()) {
+      long version = u.updated().version();
+      getContext().ask(RolloutPool.Published.class, pool.get(), java.time.Duration.ofHours(1),
+          reply -> new RolloutPool.Publish(version, reply),
+          (published, error) -> error != null ? new LearnerDied() : new WeightsPublished(u, published));
+      return this;
+    }
+    return afterUpdate(u, Optional.empty());
+  }
+
+  private Behavior<Command> afterUpdate(LearnerUpdated u, Optional<RolloutPool.Published> published) {
     LearnerProtocol.Updated up = u.updated();
     long now = System.nanoTime();
     IterationStats stats = IterationStats.of(results);
@@ -484,6 +546,13 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
     line.put("rollout_tokens_per_second", rolloutSeconds > 0 ? sampledTokens / rolloutSeconds : 0);
     line.put("generate_ms_total", results.stream().mapToLong(EpisodeResult::generateMillis).sum());
     line.put("env_ms_total", results.stream().mapToLong(EpisodeResult::envMillis).sum());
+    published.ifPresent(p -> {
+      line.put("weights_broadcast_seconds", p.millis() / 1000.0);
+      line.put("weights_broadcast_bytes", p.bytes());
+      line.put("rollout_nodes", p.nodes());
+      line.put("episodes_by_node", results.stream().collect(java.util.stream.Collectors.groupingBy(
+          EpisodeResult::node, java.util.TreeMap::new, java.util.stream.Collectors.counting())));
+    });
     recorder.metrics(line);
     lastTrainSeconds = seconds(now - iterationStartNanos);
     double eta = lastTrainSeconds * (settings.iterations() - iteration);

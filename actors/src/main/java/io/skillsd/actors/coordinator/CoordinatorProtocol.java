@@ -13,7 +13,8 @@ public final class CoordinatorProtocol {
   private CoordinatorProtocol() {}
 
   public sealed interface Command
-      permits Start, Finished, Crashed, SkillsSelected, TeacherScored, LearnerUpdated, CheckpointWritten, LearnerDied {}
+      permits Start, Finished, Crashed, SkillsSelected, TeacherScored, LearnerUpdated, CheckpointWritten, LearnerDied,
+      PoolReported, WeightsPublished {}
 
   /** Begin the run. */
   public record Start() implements Command {}
@@ -31,4 +32,10 @@ public final class CoordinatorProtocol {
   record CheckpointWritten(LearnerProtocol.CheckpointSaved saved, Optional<SkillBankProtocol.BankStats> bank) implements Command {}
 
   record LearnerDied() implements Command {}
+
+  /** A {@link RolloutPool} reports how a run ended (cluster mode). */
+  record PoolReported(RolloutPool.Outcome outcome) implements Command {}
+
+  /** Every rollout node holds the weights of the update (cluster mode). */
+  record WeightsPublished(LearnerUpdated update, RolloutPool.Published published) implements Command {}
 }

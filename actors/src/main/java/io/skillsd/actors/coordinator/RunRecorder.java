@@ -66,6 +66,7 @@ final class RunRecorder implements AutoCloseable {
         line.put("task", t.task().id());
         line.put("iteration", r.episode().iteration());
         line.put("version", r.version());
+        line.put("node", r.node());
         line.put("success", t.metrics().success());
         line.put("completion", t.metrics().completion());
         line.put("return", t.totalReward());

@@ -12,15 +12,32 @@ import java.util.Objects;
  * @param version the weights version every turn was sampled with (the oldest, if it changed)
  * @param generateMillis time spent waiting for the policy
  * @param envMillis time spent in the environment
+ * @param node where the episode ran: {@link #LOCAL} in a single JVM, a cluster node's address otherwise
  */
 public record EpisodeResult(Episode episode, Trajectory trajectory, Transcript transcript, float[] logpOld,
-    long version, long generateMillis, long envMillis) {
+    long version, long generateMillis, long envMillis, String node) {
+
+  /** The {@link #node} of an episode played in the coordinator's own JVM. */
+  public static final String LOCAL = "local";
+
   public EpisodeResult {
+    Objects.requireNonNull(node, "node");
     Objects.requireNonNull(episode, "episode");
     Objects.requireNonNull(trajectory, "trajectory");
     Objects.requireNonNull(transcript, "transcript");
     if (logpOld.length != transcript.length()) {
       throw new IllegalArgumentException("logpOld must align with the transcript");
     }
+  }
+
+  /** A result of an episode played in this JVM. */
+  public EpisodeResult(Episode episode, Trajectory trajectory, Transcript transcript, float[] logpOld, long version,
+      long generateMillis, long envMillis) {
+    this(episode, trajectory, transcript, logpOld, version, generateMillis, envMillis, LOCAL);
+  }
+
+  /** The same result, played on {@code node}. */
+  public EpisodeResult withNode(String node) {
+    return new EpisodeResult(episode, trajectory, transcript, logpOld, version, generateMillis, envMillis, node);
   }
 }

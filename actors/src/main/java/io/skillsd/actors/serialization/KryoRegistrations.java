@@ -48,6 +48,24 @@ public final class KryoRegistrations {
     // 118..: skillsd messages, appended as they are added. Never reorder or remove a line.
     ordered.add(NodeProtocol.Ping.class);
     ordered.add(NodeProtocol.Pong.class);
+    // 120..: what an episode and its result hold (environments, policies), and the rollout-worker protocol.
+    ordered.add(io.skillsd.environments.Split.class);
+    ordered.add(io.skillsd.environments.Task.class);
+    ordered.add(io.skillsd.environments.EpisodeMetrics.class);
+    ordered.add(io.skillsd.environments.StepResult.class);
+    ordered.add(io.skillsd.environments.Trajectory.class);
+    ordered.add(io.skillsd.environments.Trajectory.Turn.class);
+    ordered.add(io.skillsd.policies.prompt.Transcript.class);
+    ordered.add(io.skillsd.actors.rollout.Episode.class);
+    ordered.add(io.skillsd.actors.rollout.EpisodeResult.class);
+    ordered.add(UnmodifiableCollectionSerializers.MAP_CLASS);
+    ordered.add(UnmodifiableCollectionSerializers.LIST_CLASS);
+    ordered.add(io.skillsd.actors.cluster.RolloutWorkerProtocol.RunEpisode.class);
+    ordered.add(io.skillsd.actors.cluster.RolloutWorkerProtocol.WeightsChunk.class);
+    ordered.add(io.skillsd.actors.cluster.RolloutWorkerProtocol.EpisodeDone.class);
+    ordered.add(io.skillsd.actors.cluster.RolloutWorkerProtocol.EpisodeFailed.class);
+    ordered.add(io.skillsd.actors.cluster.RolloutWorkerProtocol.WeightsAck.class);
+    ordered.add(io.skillsd.actors.cluster.RolloutWorkerProtocol.WeightsApplied.class);
 
     Map<Class<?>, Integer> table = new LinkedHashMap<>();
     int id = FIRST_ID;

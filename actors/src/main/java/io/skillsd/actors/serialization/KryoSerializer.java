@@ -59,6 +59,7 @@ public final class KryoSerializer extends JSerializer {
     kryo.setReferences(false);
     ImmutableCollectionsSerializers.addDefaultSerializers(kryo);
     OptionalSerializers.addDefaultSerializers(kryo);
+    UnmodifiableCollectionSerializers.addDefaultSerializers(kryo);
     resolver.ifPresent(r -> kryo.addDefaultSerializer(ActorRef.class, new ActorRefSerializer(r)));
     for (Map.Entry<Class<?>, Integer> e : KryoRegistrations.table().entrySet()) {
       kryo.register(e.getKey(), e.getValue());

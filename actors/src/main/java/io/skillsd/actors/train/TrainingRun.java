@@ -49,11 +49,19 @@ public final class TrainingRun {
 
   /** A new run. Validates everything that can be checked before work starts; throws with a one-line message. */
   public static Result run(SkillsdSettings settings) {
+    return run(settings, Optional.empty());
+  }
+
+  /**
+   * A new run whose episodes go to {@code pool} (cluster mode) instead of runners in this JVM; the actor
+   * system is configured by {@code settings.config()} (e.g. as a cluster node).
+   */
+  public static Result run(SkillsdSettings settings, Optional<io.skillsd.actors.coordinator.RolloutPool.Factory> pool) {
     Prepared p = prepare(settings);
     RunDirectory run = RunDirectory.create(settings, Clock.systemUTC());
     try (RunLogging logging = RunLogging.attach(run);
         TrainingModels models = TrainingModels.load(p.train().model(), p.train().modelSeed(), device(settings))) {
-      return execute(settings, p, run, models, new SkillBank(p.skills().bank()), Optional.empty(), Optional.empty());
+      return execute(settings, p, run, models, new SkillBank(p.skills().bank()), Optional.empty(), Optional.empty(), pool);
     }
   }
 
@@ -89,7 +97,8 @@ public final class TrainingRun {
       log.info("resuming {} from {} (iteration {}, version {})", run.root(), checkpoint.getFileName(),
           state.iteration(), state.version());
       return execute(settings, p, run, models, bank, Optional.of(state), Optional.of(new LearnerProtocol.ResumeState(
-          optimizer, state.optimizerSteps(), state.updates(), state.attemptedSteps(), state.teacherSyncedFrom())));
+          optimizer, state.optimizerSteps(), state.updates(), state.attemptedSteps(), state.teacherSyncedFrom())),
+          Optional.empty());
     }
   }
 
@@ -127,7 +136,8 @@ public final class TrainingRun {
   }
 
   private static Result execute(SkillsdSettings settings, Prepared p, RunDirectory run, TrainingModels models,
-      SkillBank bank, Optional<CheckpointState> state, Optional<LearnerProtocol.ResumeState> optimizer) {
+      SkillBank bank, Optional<CheckpointState> state, Optional<LearnerProtocol.ResumeState> optimizer,
+      Optional<io.skillsd.actors.coordinator.RolloutPool.Factory> pool) {
     log.info("run directory {}; environment {} ({} train / {} test tasks); model {} ({} parameters)",
         run.root(), p.probe().name(), p.probe().tasks().train().size(), p.probe().tasks().test().size(),
         p.train().model(), models.studentNetwork().parameterCount());
@@ -135,7 +145,7 @@ public final class TrainingRun {
     CompletableFuture<CoordinatorActor.Outcome> outcome = new CompletableFuture<>();
     ActorSystem<CoordinatorProtocol.Command> system = ActorSystem.create(
         CoordinatorActor.create(run.runId(), run.root(), p.train(), models, environments, bank,
-            p.skills().newSummarizer(), settings.run().seed(), state, optimizer, outcome),
+            p.skills().newSummarizer(), settings.run().seed(), state, optimizer, pool, outcome),
         "skillsd", settings.config());
     CoordinatorActor.Outcome result;
     try {

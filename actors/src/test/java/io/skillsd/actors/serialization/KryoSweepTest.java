@@ -46,6 +46,9 @@ class KryoSweepTest {
     Set<Class<?>> types = runtimeMessageTypes();
     assertTrue(types.contains(NodeProtocol.Ping.class), types.toString());
     assertTrue(types.contains(NodeProtocol.Pong.class), types.toString());
+    assertTrue(types.contains(io.skillsd.actors.cluster.RolloutWorkerProtocol.RunEpisode.class), types.toString());
+    assertTrue(types.contains(io.skillsd.actors.cluster.RolloutWorkerProtocol.WeightsChunk.class), types.toString());
+    assertTrue(types.contains(io.skillsd.actors.cluster.RolloutWorkerProtocol.EpisodeDone.class), types.toString());
   }
 
   @Test
@@ -65,7 +68,7 @@ class KryoSweepTest {
       assertInstanceOf(KryoSerializer.class, serializer, type.getName() + " must be bound to Kryo");
       byte[] bytes = serialization.serialize(message).get();
       Object back = serialization.deserialize(bytes, serializer.identifier(), "").get();
-      assertEquals(message, back, type.getName() + " did not survive a round trip");
+      assertTrue(MessageSweep.deepEquals(message, back), type.getName() + " did not survive a round trip");
     }
   }
 

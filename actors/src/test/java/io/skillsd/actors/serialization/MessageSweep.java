@@ -78,6 +78,10 @@ final class MessageSweep {
    * {@code actorRef} supplies actor references.
    */
   static Object sample(Class<?> type, Supplier<Object> actorRef) {
+    java.util.function.Function<Supplier<Object>, Object> fixture = FIXTURES.get(type);
+    if (fixture != null) {
+      return fixture.apply(actorRef);
+    }
     if (!type.isRecord()) {
       throw new IllegalArgumentException(type.getName() + " is not a record; messages must be records");
     }
@@ -97,7 +101,76 @@ final class MessageSweep {
     }
   }
 
+  /**
+   * Samples of records whose components depend on each other (a generic sample would break their
+   * invariants) or hold values typed {@code Object}.
+   */
+  private static final Map<Class<?>, java.util.function.Function<Supplier<Object>, Object>> FIXTURES = Map.of(
+      io.skillsd.environments.StepResult.class, refs -> new io.skillsd.environments.StepResult("obs", 0.5, true,
+          Map.of("success", true, "actionValid", true, "actionEffective", false, "moves", List.of("up", "left"),
+              "turn", 2, "nested", Map.of("check", true))),
+      io.skillsd.actors.rollout.Episode.class, refs -> new io.skillsd.actors.rollout.Episode("it0002-t01-g03-r1",
+          new io.skillsd.environments.Task("level-7", io.skillsd.environments.Split.TRAIN, 99L, 2), 2, 1, 3, 1, false,
+          0.7f, 1234L, Optional.of("skill text"), false),
+      io.skillsd.policies.prompt.Transcript.class, refs -> new io.skillsd.policies.prompt.Transcript(
+          new int[] {4, 5, 6}, new boolean[] {false, true, true}, 1),
+      io.skillsd.actors.rollout.EpisodeResult.class, refs -> new io.skillsd.actors.rollout.EpisodeResult(
+          (io.skillsd.actors.rollout.Episode) sample(io.skillsd.actors.rollout.Episode.class, () -> null),
+          (io.skillsd.environments.Trajectory) sample(io.skillsd.environments.Trajectory.class, () -> null),
+          (io.skillsd.policies.prompt.Transcript) sample(io.skillsd.policies.prompt.Transcript.class, () -> null),
+          new float[] {0f, -0.5f, -1.25f}, 3, 10, 20, "127.0.0.1:2552"),
+      io.skillsd.actors.cluster.RolloutWorkerProtocol.WeightsChunk.class, refs ->
+          new io.skillsd.actors.cluster.RolloutWorkerProtocol.WeightsChunk(4, 1, 3, "model.norm.weight", new long[] {2, 3},
+              6, new float[] {0.5f, -2f, 3.25f}, (akka.actor.typed.ActorRef<io.skillsd.actors.cluster.RolloutWorkerProtocol.Reply>) refs.get()));
+
+  /**
+   * Structural equality: records component by component, arrays element by element (records holding
+   * arrays compare them by identity in their own {@code equals}).
+   */
+  static boolean deepEquals(Object a, Object b) {
+    if (a == b) {
+      return true;
+    }
+    if (a == null || b == null || a.getClass() != b.getClass()) {
+      return java.util.Objects.equals(a, b);
+    }
+    if (a.getClass().isArray()) {
+      return java.util.Objects.deepEquals(a, b);
+    }
+    if (a.getClass().isRecord()) {
+      for (RecordComponent c : a.getClass().getRecordComponents()) {
+        try {
+          c.getAccessor().setAccessible(true);
+          if (!deepEquals(c.getAccessor().invoke(a), c.getAccessor().invoke(b))) {
+            return false;
+          }
+        } catch (ReflectiveOperationException e) {
+          throw new IllegalStateException(e);
+        }
+      }
+      return true;
+    }
+    if (a instanceof List<?> x && b instanceof List<?> y) {
+      if (x.size() != y.size()) {
+        return false;
+      }
+      for (int i = 0; i < x.size(); i++) {
+        if (!deepEquals(x.get(i), y.get(i))) {
+          return false;
+        }
+      }
+      return true;
+    }
+    if (a instanceof Optional<?> x && b instanceof Optional<?> y) {
+      return x.isPresent() == y.isPresent() && (x.isEmpty() || deepEquals(x.get(), y.get()));
+    }
+    return a.equals(b);
+  }
+
   private static Object value(Class<?> t, Type generic, Supplier<Object> actorRef) {
+    if (FIXTURES.containsKey(t)) {
+      return FIXTURES.get(t).apply(actorRef);
+    }
     if (t == String.class) return "sample";
     if (t == int.class || t == Integer.class) return 7;
     if (t == long.class || t == Long.class) return 11L;
