@@ -14,7 +14,7 @@ Two jobs, both run with Debian's python3-torch (no other packages):
 
 Usage:
   /usr/bin/python3 policies/src/test/python/qwen_reference.py fixtures [out_dir]
-  /usr/bin/python3 policies/src/test/python/qwen_reference.py bench --config tiny|small10m [--vocab N]
+  /usr/bin/python3 policies/src/test/python/qwen_reference.py bench --config tiny|small10m [--vocab N] [--seconds S] [--threads N]
 """
 import json
 import math
@@ -351,6 +351,8 @@ def main(argv):
         name = argv[argv.index("--config") + 1] if "--config" in argv else "tiny"
         vocab = int(argv[argv.index("--vocab") + 1]) if "--vocab" in argv else 512
         seconds = float(argv[argv.index("--seconds") + 1]) if "--seconds" in argv else 5.0
+        if "--threads" in argv:
+            torch.set_num_threads(int(argv[argv.index("--threads") + 1]))
         bench(name, vocab, seconds)
     else:
         print(__doc__)

@@ -72,15 +72,21 @@ public final class RolloutBench {
     return out;
   }
 
-  /** The actor runtime: a policy server ({@code maxBatch} = 1 disables batching) and one runner per episode. */
+  /**
+   * The actor runtime: a policy server and one runner per episode. With {@code maxBatch} > 1 the server
+   * batches in lockstep rounds (the training default); {@code maxBatch} = 1 serves one request at a time.
+   */
   public Measurement actors(int n, long seed, int maxBatch) {
     List<Episode> eps = episodes(n, seed);
     CompletableFuture<List<EpisodeResult>> done = new CompletableFuture<>();
+    java.util.concurrent.atomic.AtomicLong start = new java.util.concurrent.atomic.AtomicLong();
     Behavior<EpisodeResult> guardian = Behaviors.setup(ctx -> {
+      start.set(System.nanoTime()); // the actor system's own start-up is not rollout time
       ActorRef<PolicyServerProtocol.Command> policy = ctx.spawn(
-          PolicyServerActor.create("bench", models, maxNewTokens, 1f, maxBatch, false), "policy-server",
+          PolicyServerActor.create("bench", models, maxNewTokens, 1f, maxBatch, maxBatch > 1), "policy-server",
           DispatcherSelector.fromConfig("skillsd-compute-dispatcher"));
       for (Episode e : eps) {
+        policy.tell(new PolicyServerProtocol.Expect(e.episodeId()));
         ctx.spawn(EpisodeRunnerActor.create("bench", e, environments, models.format(), policy, 1_000, ctx.getSelf()),
             e.episodeId());
       }
@@ -93,11 +99,10 @@ public final class RolloutBench {
         return Behaviors.same();
       });
     });
-    long start = System.nanoTime();
     ActorSystem<EpisodeResult> system = ActorSystem.create(guardian, "bench", config);
     try {
       List<EpisodeResult> results = done.get(30, TimeUnit.MINUTES);
-      double seconds = (System.nanoTime() - start) / 1e9;
+      double seconds = (System.nanoTime() - start.get()) / 1e9;
       long tokens = 0;
       long turns = 0;
       for (EpisodeResult r : results) {
@@ -120,7 +125,10 @@ public final class RolloutBench {
     }
   }
 
-  /** The same episodes in a plain loop: each round, one batched generation over every running episode. */
+  /**
+   * The same episodes in a plain loop: each round, one batched generation over every running episode,
+   * with the same per-episode session caches the policy server keeps.
+   */
   public Measurement plainLoop(int n, long seed) {
     GradMode.offOnThisThread();
     List<Episode> eps = episodes(n, seed);
@@ -139,6 +147,10 @@ public final class RolloutBench {
       transcripts[i] = format.open(new StudentPrompt(envs[i].instructions(), first));
     }
     Generator generator = new Generator(models.studentNetwork());
+    List<java.util.Optional<io.skillsd.policies.model.KvCache.RowState>> sessions = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      sessions.add(java.util.Optional.empty());
+    }
     while (true) {
       List<Integer> active = new ArrayList<>();
       List<GenerationRequest> requests = new ArrayList<>();
@@ -153,9 +165,16 @@ public final class RolloutBench {
       if (active.isEmpty()) {
         break;
       }
-      List<Generation> out = generator.generate(requests);
+      List<java.util.Optional<io.skillsd.policies.model.KvCache.RowState>> prior = new ArrayList<>();
+      for (int i : active) {
+        prior.add(sessions.get(i));
+      }
+      Generator.SessionResult result = generator.generate(requests, prior, true);
+      List<Generation> out = result.generations();
       for (int k = 0; k < active.size(); k++) {
         int i = active.get(k);
+        sessions.get(i).ifPresent(io.skillsd.policies.model.KvCache.RowState::close);
+        sessions.set(i, result.states().get(k));
         int[] sampled = out.get(k).tokens();
         tokens += sampled.length;
         turns++;
@@ -169,6 +188,7 @@ public final class RolloutBench {
         }
       }
     }
+    sessions.forEach(st -> st.ifPresent(io.skillsd.policies.model.KvCache.RowState::close));
     return new Measurement("plain loop, batched", n, (System.nanoTime() - start) / 1e9, tokens, turns);
   }
 

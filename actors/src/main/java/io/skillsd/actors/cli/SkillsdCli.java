@@ -21,6 +21,9 @@ import picocli.CommandLine.Command;
         NodeCommand.class,
         ClusterCommand.class,
         ReportCommand.class,
+        SkillsCommand.class,
+        ModelCommand.class,
+        ServeCommand.class,
         BenchCommand.class,
         CommandLine.HelpCommand.class
     },

@@ -34,6 +34,8 @@ public final class PolicyServerActor extends AbstractBehavior<Command> {
   private final boolean lockstep;
   private final java.util.Set<String> expected = new java.util.HashSet<>();
   private final List<Generate> pending = new ArrayList<>();
+  /** Per running episode, the keys and values of its dialogue so far: each turn computes only its new tokens. */
+  private final Map<String, io.skillsd.policies.model.KvCache.RowState> sessions = new java.util.HashMap<>();
   private boolean flushQueued;
   private long batches;
   private long generatedTokens;
@@ -70,11 +72,20 @@ public final class PolicyServerActor extends AbstractBehavior<Command> {
         })
         .onMessage(PolicyServerProtocol.Leave.class, this::onLeave)
         .onMessage(Flush.class, f -> onFlush())
+        .onSignal(akka.actor.typed.PostStop.class, s -> {
+          sessions.values().forEach(io.skillsd.policies.model.KvCache.RowState::close);
+          sessions.clear();
+          return this;
+        })
         .build();
   }
 
   private Behavior<Command> onLeave(PolicyServerProtocol.Leave l) {
     expected.remove(l.episodeId());
+    io.skillsd.policies.model.KvCache.RowState state = sessions.remove(l.episodeId());
+    if (state != null) {
+      state.close();
+    }
     pending.removeIf(g -> g.episodeId().equals(l.episodeId()));
     if (lockstep) {
       queueFlush();
@@ -154,8 +165,19 @@ public final class PolicyServerActor extends AbstractBehavior<Command> {
       requests.add(new GenerationRequest(g.transcript().tokens(),
           new SamplingParams(temperature, topP, maxNewTokens, stops, g.seed())));
     }
+    List<java.util.Optional<io.skillsd.policies.model.KvCache.RowState>> prior = new ArrayList<>(batch.size());
+    for (Generate g : batch) {
+      prior.add(java.util.Optional.ofNullable(sessions.get(g.episodeId())));
+    }
     long start = System.nanoTime();
-    List<Generation> out = new Generator(network).generate(requests);
+    Generator.SessionResult result = new Generator(network).generate(requests, prior, true);
+    List<Generation> out = result.generations();
+    for (int i = 0; i < batch.size(); i++) {
+      io.skillsd.policies.model.KvCache.RowState old = sessions.put(batch.get(i).episodeId(), result.states().get(i).orElseThrow());
+      if (old != null) {
+        old.close();
+      }
+    }
     long micros = (System.nanoTime() - start) / 1000;
     batches++;
     int end = models.format().endOfTurnId();

@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
     footer = {"", "Examples:",
         "  skillsd train",
         "  skillsd train --config examples/sokoban-skill-sd.conf -D skillsd.train.iterations=50",
-        "  skillsd train -D skillsd.train.algorithm=grpo -D skillsd.environment.options.preset=ragen"})
+        "  skillsd train -D skillsd.train.algorithm=grpo -D skillsd.environment.options.sokoban.preset=ragen"})
 public final class TrainCommand implements Callable<Integer> {
 
   @CommandLine.Spec

@@ -29,7 +29,7 @@ class RunDirectoryTest {
     assertTrue(Files.isDirectory(run.logs()));
     Config written = ConfigFactory.parseFile(run.config().toFile());
     assertEquals(42, written.getLong("skillsd.run.seed"));
-    assertEquals("skill-sd", written.getString("skillsd.environment.options.preset"));
+    assertEquals("ragen", written.getString("skillsd.environment.options.sokoban.preset"));
     // Re-reading the written config gives the same settings.
     assertEquals(s.run().seed(), SkillsdSettings.from(written.withFallback(ConfigFactory.defaultReference()).resolve()).run().seed());
   }

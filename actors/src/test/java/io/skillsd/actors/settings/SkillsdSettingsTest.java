@@ -20,7 +20,8 @@ class SkillsdSettingsTest {
     assertTrue(s.run().id().isEmpty());
     assertEquals(ComputeSettings.Device.AUTO, s.compute().device());
     assertEquals("sokoban", s.environment().name());
-    assertEquals("skill-sd", s.environment().options().get("preset"));
+    assertEquals("ragen", s.environment().options().get("preset"));
+    assertEquals("16", s.environment().options().get("train-size"));
   }
 
   @Test
@@ -59,8 +60,17 @@ class SkillsdSettingsTest {
   @Test
   void sectionOfTheWrongShapeIsNamed() {
     SettingsException e = assertThrows(SettingsException.class,
-        () -> SkillsdSettings.load(null, Map.of("skillsd.environment.options", "[1, 2]")));
-    assertEquals("skillsd.environment.options", e.key());
+        () -> SkillsdSettings.load(null, Map.of("skillsd.environment.options.sokoban", "[1, 2]")));
+    assertEquals("skillsd.environment.options.\"sokoban\"", e.key());
+  }
+
+  @Test
+  void eachEnvironmentGetsOnlyItsOwnOptions() {
+    SkillsdSettings s = SkillsdSettings.load(null, Map.of("skillsd.environment.name", "miniappworld",
+        "skillsd.environment.options.miniappworld.max-turns", "12"));
+    assertEquals(Map.of("max-turns", "12"), s.environment().options());
+    SkillsdSettings plugged = SkillsdSettings.load(null, Map.of("skillsd.environment.name", "guess-number"));
+    assertEquals(Map.of(), plugged.environment().options());
   }
 
   @Test
@@ -80,9 +90,10 @@ class SkillsdSettingsTest {
   @Test
   void overridesWinOverTheFile(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("run.conf");
-    Files.writeString(file, "skillsd.run.seed = 5\nskillsd.environment.options.preset = ragen\n");
+    Files.writeString(file, "skillsd.run.seed = 5\nskillsd.environment.options.sokoban.preset = ragen\n");
     SkillsdSettings s = SkillsdSettings.load(file, Map.of("skillsd.run.seed", "9"));
     assertEquals(9, s.run().seed());
     assertEquals("ragen", s.environment().options().get("preset"));
+    assertEquals("16", s.environment().options().get("train-size"));
   }
 }

@@ -26,7 +26,9 @@ record ApiSpec(String app, String name, String description, List<Param> params, 
     STRING("string"),
     INTEGER("integer"),
     NUMBER("number"),
-    BOOLEAN("boolean");
+    BOOLEAN("boolean"),
+    /** A string, number or boolean, read as text (answers may be names, counts or amounts). */
+    SCALAR("string or number");
 
     final String label;
 
@@ -40,6 +42,7 @@ record ApiSpec(String app, String name, String description, List<Param> params, 
         case INTEGER -> value.isIntegralNumber() && value.canConvertToLong();
         case NUMBER -> value.isNumber();
         case BOOLEAN -> value.isBoolean();
+        case SCALAR -> value.isValueNode();
       };
     }
   }

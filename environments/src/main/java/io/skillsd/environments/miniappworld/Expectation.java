@@ -2,7 +2,9 @@ package io.skillsd.environments.miniappworld;
 
 import java.util.Collections;
 import java.util.Locale;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.TreeMap;
@@ -18,7 +20,8 @@ import java.util.TreeMap;
  * @param table the table
  * @param kind inserted, updated or deleted
  * @param id the row id, when the row exists before the episode
- * @param fields field values the row must have, kept sorted by name
+ * @param fields field values the row must have, kept sorted by name; a {@link Ref} stands for the id of
+ *     the row an earlier check claimed
  */
 public record Expectation(String label, String table, RowChange.Kind kind, OptionalLong id, Map<String, Object> fields) {
 
@@ -47,7 +50,37 @@ public record Expectation(String label, String table, RowChange.Kind kind, Optio
     return new Expectation("any update of " + table, table, RowChange.Kind.UPDATED, OptionalLong.empty(), Map.of());
   }
 
+  /**
+   * A field value that is the id of the row another check claimed: {@code required.get(check)} of the same
+   * evaluation, which must come earlier (e.g. the new playlist a playlist entry must point to).
+   *
+   * @param check the index of that check among the required ones
+   * @param description how labels name it, e.g. {@code the new playlist}
+   */
+  public record Ref(int check, String description) {
+    public Ref {
+      if (check < 0) {
+        throw new IllegalArgumentException("check must be >= 0, was " + check);
+      }
+      java.util.Objects.requireNonNull(description, "description");
+    }
+
+    @Override
+    public String toString() {
+      return "<" + description + ">";
+    }
+  }
+
+  /** Whether {@code change} satisfies this expectation; it must use no {@link Ref}. */
   public boolean matches(RowChange change) {
+    return matches(change, List.of());
+  }
+
+  /**
+   * Whether {@code change} satisfies this expectation, resolving each {@link Ref} through {@code claimed}: the
+   * change each earlier required check claimed, empty where it claimed none (a {@link Ref} to it never matches).
+   */
+  public boolean matches(RowChange change, List<Optional<RowChange>> claimed) {
     if (!change.table().equals(table) || change.kind() != kind) {
       return false;
     }
@@ -56,7 +89,14 @@ public record Expectation(String label, String table, RowChange.Kind kind, Optio
     }
     Row row = change.row();
     for (Map.Entry<String, Object> e : fields.entrySet()) {
-      if (!sameValue(row.fields().get(e.getKey()), e.getValue())) {
+      Object expected = e.getValue();
+      if (expected instanceof Ref ref) {
+        if (ref.check() >= claimed.size() || claimed.get(ref.check()).isEmpty()) {
+          return false;
+        }
+        expected = claimed.get(ref.check()).get().id();
+      }
+      if (!sameValue(row.fields().get(e.getKey()), expected)) {
         return false;
       }
     }

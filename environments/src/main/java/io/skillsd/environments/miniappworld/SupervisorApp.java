@@ -26,7 +26,7 @@ final class SupervisorApp {
             c -> all(c, "supervisor.payment_cards")),
         new ApiSpec("supervisor", "complete_task", "Finish the task. Pass the answer when the task asks a "
             + "question; pass status \"fail\" if the task cannot be done. Ends the episode.",
-            List.of(optional("answer", ApiSpec.ParamType.STRING, "the answer, when the task asks for one"),
+            List.of(optional("answer", ApiSpec.ParamType.SCALAR, "the answer, when the task asks for one"),
                 optional("status", ApiSpec.ParamType.STRING, "\"success\" (default) or \"fail\"")),
             false, "object", SupervisorApp::complete)));
   }

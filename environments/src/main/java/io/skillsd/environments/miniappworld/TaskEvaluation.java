@@ -15,7 +15,8 @@ import java.util.Optional;
  *   <li>{@code answer}: when the task asks a question, the answer given to {@code supervisor.complete_task}
  *       equals the expected one after {@link #normalize(String)};</li>
  *   <li>one check per required change: some row change in the diff matches the {@link Expectation}; each
- *       change satisfies at most one requirement, so paying twice does not count as paying two people;</li>
+ *       change satisfies at most one requirement, so paying twice does not count as paying two people, and a
+ *       requirement may name the row an earlier one claimed ({@link Expectation.Ref});</li>
  *   <li>{@code no collateral damage}: every change in the diff is claimed by a requirement or matches an
  *       allowed change.</li>
  * </ol>
@@ -36,6 +37,13 @@ public record TaskEvaluation(Optional<String> answer, List<Expectation> required
     if (answer.isEmpty() && required.isEmpty()) {
       throw new IllegalArgumentException("a task must ask for an answer or for changes");
     }
+    for (int i = 0; i < required.size(); i++) {
+      for (Object v : required.get(i).fields().values()) {
+        if (v instanceof Expectation.Ref ref && ref.check() >= i) {
+          throw new IllegalArgumentException("check " + i + " refers to check " + ref.check() + ", which is not earlier");
+        }
+      }
+    }
   }
 
   /** Runs every check on the change from {@code initial} to {@code last}. */
@@ -43,12 +51,14 @@ public record TaskEvaluation(Optional<String> answer, List<Expectation> required
     Map<String, Boolean> checks = new LinkedHashMap<>();
     answer.ifPresent(a -> checks.put(ANSWER, given.map(g -> normalize(g).equals(normalize(a))).orElse(false)));
     List<RowChange> unclaimed = new ArrayList<>(last.diffFrom(initial));
+    List<Optional<RowChange>> claimed = new ArrayList<>();
     for (Expectation e : required) {
-      Optional<RowChange> hit = unclaimed.stream().filter(e::matches).findFirst();
+      Optional<RowChange> hit = unclaimed.stream().filter(c -> e.matches(c, claimed)).findFirst();
       hit.ifPresent(unclaimed::remove);
+      claimed.add(hit);
       checks.merge(e.label(), hit.isPresent(), Boolean::logicalAnd);
     }
-    List<String> collateral = unclaimed.stream().filter(c -> allowed.stream().noneMatch(a -> a.matches(c)))
+    List<String> collateral = unclaimed.stream().filter(c -> allowed.stream().noneMatch(a -> a.matches(c, claimed)))
         .map(RowChange::toString).toList();
     checks.put(NO_COLLATERAL, collateral.isEmpty());
     return new EvaluationReport(checks, collateral, given);

@@ -201,8 +201,9 @@ final class Templates {
       String playlist = draw.pick(NAMES);
       List<Expectation> required = new ArrayList<>();
       required.add(Expectation.inserted("music.playlists", Map.of("name", playlist)));
-      library.stream().filter(r -> r.string("artist").equals(artist)).forEach(r ->
-          required.add(Expectation.inserted("music.playlist_songs", Map.of("song_id", r.id()))));
+      Expectation.Ref newPlaylist = new Expectation.Ref(0, "the new playlist");
+      library.stream().filter(r -> r.string("artist").equals(artist)).forEach(r -> required.add(
+          Expectation.inserted("music.playlist_songs", Map.of("playlist_id", newPlaylist, "song_id", r.id()))));
       return new Built("Create a music playlist named \"" + playlist + "\" with every song by " + artist
           + " that is in my library, and nothing else.", Map.of("artist", artist, "playlist", playlist),
           changes(required));

@@ -78,6 +78,16 @@ class EvaluationTest {
   }
 
   @Test
+  void aNumericAnswerIsReadAsText() {
+    String id = "miniappworld/train/contact_phone/0-0";
+    List<String> actions = reference(id);
+    actions.set(actions.size() - 1, "{\"app\":\"supervisor\",\"api\":\"complete_task\",\"args\":{\"answer\":5550123}}");
+    StepResult last = replay(id, actions);
+    assertEquals("5550123", last.info().get("answer"));
+    assertEquals(List.of("answer"), last.info().get("checksFailed"));
+  }
+
+  @Test
   void aMissingChangeFailsItsOwnClause() {
     String id = "miniappworld/train/split_dinner/0-1";
     List<String> actions = reference(id);
@@ -133,6 +143,22 @@ class EvaluationTest {
     assertEquals(2, failed.size(), failed.toString());
     assertTrue(failed.get(0).toString().startsWith("updated phone.contacts #"));
     assertEquals(TaskEvaluation.NO_COLLATERAL, failed.get(1));
+  }
+
+  @Test
+  void playlistEntriesMustPointToTheNewPlaylist() {
+    String id = "miniappworld/train/artist_playlist/0-0";
+    List<String> actions = reference(id);
+    // put the songs into an existing playlist (id 1) instead of the new one
+    List<String> wrong = actions.stream().map(a -> a.contains("\"api\":\"add_song_to_playlist\"")
+        ? a.replaceAll("\"playlist_id\":\\d+", "\"playlist_id\":1") : a).toList();
+    StepResult last = replay(id, wrong);
+    List<?> failed = (List<?>) last.info().get("checksFailed");
+    assertTrue(failed.size() >= 2, failed.toString());
+    assertTrue(failed.get(0).toString().startsWith("inserted music.playlist_songs {playlist_id=<the new playlist>, "
+        + "song_id="), failed.toString());
+    assertEquals(TaskEvaluation.NO_COLLATERAL, failed.get(failed.size() - 1));
+    assertEquals(true, replay(id, actions).info().get("tgcPassed"));
   }
 
   @Test

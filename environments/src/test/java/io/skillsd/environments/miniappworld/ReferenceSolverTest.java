@@ -56,6 +56,14 @@ class ReferenceSolverTest {
   }
 
   @Test
+  void theAgentIsGivenOnlyWhatTheInstructionSays() {
+    for (TaskSpec spec : TaskCatalog.of(MiniAppWorldSettings.DEFAULT_SEED).specs()) {
+      spec.slots().forEach((name, value) -> assertTrue(spec.instruction().contains(value),
+          spec.task().id() + ": slot " + name + "=" + value + " is not in the instruction"));
+    }
+  }
+
+  @Test
   void episodesOnParallelThreadsStayIndependent() throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(4);
     try {

@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,10 +39,14 @@ public final class Checkpoints {
     return ModelConfig.read(dir.resolve(CONFIG));
   }
 
-  /** Loads a checkpoint directory onto a device. */
+  /**
+   * Loads a checkpoint directory onto a device. Every tensor's presence and shape is checked from the file
+   * headers first; then tensors are read and copied to the device one at a time.
+   */
   public static CausalLm load(Path dir, Device device) {
     ModelConfig config = readConfig(dir);
-    return CausalLm.fromTensors(config, readWeights(dir, config), device);
+    Map<String, SafeTensors> files = locate(dir, config);
+    return CausalLm.fromLoader(config, name -> files.get(name).readFloat(name), device);
   }
 
   /** The weight files of a checkpoint: the shards named by the index, or the single file. */
@@ -62,6 +65,13 @@ public final class Checkpoints {
 
   /** Reads, checks and widens to float32 every tensor the configuration needs. */
   public static Map<String, HostTensor> readWeights(Path dir, ModelConfig config) {
+    Map<String, HostTensor> out = new LinkedHashMap<>();
+    locate(dir, config).forEach((name, st) -> out.put(name, st.readFloat(name)));
+    return out;
+  }
+
+  /** For each expected tensor, the file holding it, after checking presence and shape from the headers. */
+  private static Map<String, SafeTensors> locate(Path dir, ModelConfig config) {
     Map<String, SafeTensors> byTensor = new TreeMap<>();
     for (Path file : weightFiles(dir)) {
       SafeTensors st = SafeTensors.open(file);
@@ -69,7 +79,7 @@ public final class Checkpoints {
         byTensor.put(name, st);
       }
     }
-    Map<String, HostTensor> out = new LinkedHashMap<>();
+    Map<String, SafeTensors> out = new LinkedHashMap<>();
     for (Map.Entry<String, long[]> e : CausalLm.expectedShapes(config).entrySet()) {
       SafeTensors st = byTensor.get(e.getKey());
       if (st == null) {
@@ -81,7 +91,7 @@ public final class Checkpoints {
         throw new CheckpointFormatException(st.file(), "tensor '" + e.getKey() + "' has shape "
             + Arrays.toString(shape) + ", config.json implies " + Arrays.toString(e.getValue()));
       }
-      out.put(e.getKey(), st.readFloat(e.getKey()));
+      out.put(e.getKey(), st);
     }
     return out;
   }
@@ -145,8 +155,7 @@ public final class Checkpoints {
       throw new CheckpointFormatException(index, "corrupt index: no weight_map object");
     }
     Map<String, String> out = new TreeMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = map.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : map.properties()) {
       String file = e.getValue().asText();
       if (file.contains("/") || file.contains("\\")) {
         throw new CheckpointFormatException(index, "shard name '" + file + "' must be a plain file name");

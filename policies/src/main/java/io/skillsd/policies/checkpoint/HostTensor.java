@@ -1,5 +1,8 @@
 package io.skillsd.policies.checkpoint;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
 
 /**
@@ -16,6 +19,16 @@ public record HostTensor(long[] shape, float[] data) {
       throw new IllegalArgumentException(
           "shape " + Arrays.toString(shape) + " holds " + n + " values, data has " + data.length);
     }
+  }
+
+  /** Copies a float32 array (e.g. an optimizer moment) to Java memory. */
+  public static HostTensor of(NDArray array) {
+    return new HostTensor(array.getShape().getShape(), array.toFloatArray());
+  }
+
+  /** This tensor as a new array owned by {@code manager}, on its device. */
+  public NDArray toNDArray(NDManager manager) {
+    return manager.create(data, new Shape(shape));
   }
 
   /** The number of elements of a shape (1 for a scalar). */

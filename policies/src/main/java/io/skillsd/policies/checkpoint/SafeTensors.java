@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -91,10 +90,9 @@ public final class SafeTensors {
       long dataLen = size - 8 - headerLen;
       Map<String, Entry> entries = new LinkedHashMap<>();
       Map<String, String> metadata = new TreeMap<>();
-      for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> f = it.next();
+      for (Map.Entry<String, JsonNode> f : root.properties()) {
         if (f.getKey().equals("__metadata__")) {
-          f.getValue().fields().forEachRemaining(m -> metadata.put(m.getKey(), m.getValue().asText()));
+          f.getValue().properties().forEach(m -> metadata.put(m.getKey(), m.getValue().asText()));
           continue;
         }
         entries.put(f.getKey(), entry(file, f.getKey(), f.getValue(), dataLen));

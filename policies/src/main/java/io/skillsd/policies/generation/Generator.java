@@ -10,6 +10,7 @@ import io.skillsd.policies.model.KvCache;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.SplittableRandom;
 
 /**
@@ -30,33 +31,69 @@ public final class Generator {
 
   /** Generates for every request; results are in request order. */
   public List<Generation> generate(List<GenerationRequest> requests) {
+    List<Optional<KvCache.RowState>> none = new ArrayList<>();
+    for (int i = 0; i < requests.size(); i++) {
+      none.add(Optional.empty());
+    }
+    return generate(requests, none, false).generations();
+  }
+
+  /**
+   * What a session-aware generation returns: the generations, and per row the cache of every token the
+   * model has seen (the prompt and the fed generated tokens) for the row's next turn — empty unless asked.
+   */
+  public record SessionResult(List<Generation> generations, List<Optional<KvCache.RowState>> states) {}
+
+  /**
+   * Generates for every request, starting each row from {@code prior}'s cached keys and values where they
+   * cover a strict prefix of its prompt, so a multi-turn dialogue computes only each turn's new tokens.
+   * The result is the same as without the caches (up to float rounding). The priors are not consumed.
+   *
+   * @param keepStates whether to return each row's cache for its next turn (the caller owns and closes them)
+   */
+  public SessionResult generate(List<GenerationRequest> requests, List<Optional<KvCache.RowState>> prior,
+      boolean keepStates) {
     int b = requests.size();
     if (b == 0) {
-      return List.of();
+      return new SessionResult(List.of(), List.of());
+    }
+    if (prior.size() != b) {
+      throw new IllegalArgumentException(prior.size() + " prior caches for " + b + " requests");
     }
     int vocab = model.config().vocabSize();
     int context = model.config().maxPositionEmbeddings();
-    int p = requests.stream().mapToInt(GenerationRequest::length).max().orElseThrow();
-    int steps = requests.stream().mapToInt(r -> r.params().maxNewTokens()).max().orElseThrow();
     Row[] rows = new Row[b];
+    List<Optional<KvCache.RowState>> usable = new ArrayList<>(b);
     for (int i = 0; i < b; i++) {
       GenerationRequest r = requests.get(i);
       if (r.length() >= context) {
         throw new IllegalArgumentException("prompt of " + r.length() + " tokens exceeds the context of " + context);
       }
       rows[i] = new Row(r);
+      int[] prompt = r.prompt();
+      Optional<KvCache.RowState> p = prior.get(i).filter(st -> st.isStrictPrefixOf(prompt));
+      usable.add(p);
+      rows[i].cached = p.map(KvCache.RowState::length).orElse(0);
     }
+    int p = 0; // the longest uncached prompt suffix
+    for (Row row : rows) {
+      p = Math.max(p, row.request.length() - row.cached);
+    }
+    int steps = requests.stream().mapToInt(r -> r.params().maxNewTokens()).max().orElseThrow();
 
-    try (NDManager m = model.manager().newSubManager(); KvCache cache = model.newCache(b)) {
+    List<Optional<KvCache.RowState>> states = new ArrayList<>(b);
+    try (NDManager m = model.manager().newSubManager();
+        KvCache cache = KvCache.fromRows(model.manager(), model.config().numLayers(), usable)) {
       long[] ids = new long[b * p];
       long[][] positions = new long[b][p];
       boolean[][] valid = new boolean[b][p];
       for (int i = 0; i < b; i++) {
-        int pad = p - rows[i].request.length();
+        int suffix = rows[i].request.length() - rows[i].cached;
+        int pad = p - suffix;
         for (int t = 0; t < p; t++) {
           valid[i][t] = t >= pad;
-          positions[i][t] = Math.max(0, t - pad);
-          ids[i * p + t] = valid[i][t] ? rows[i].request.token(t - pad) : 0;
+          positions[i][t] = rows[i].cached + Math.max(0, t - pad);
+          ids[i * p + t] = valid[i][t] ? rows[i].request.token(rows[i].cached + t - pad) : 0;
         }
       }
       float[] last = step(m, ids, p, positions, valid, cache);
@@ -81,6 +118,7 @@ public final class Generator {
             next[i] = token;
             pos[i][0] = row.request.length() + row.tokens.size() - 1;
             val[i][0] = true;
+            row.fed++;
             any = true;
           }
         }
@@ -89,17 +127,29 @@ public final class Generator {
         }
         last = step(m, next, 1, pos, val, cache);
       }
+      for (int i = 0; i < b; i++) {
+        if (!keepStates) {
+          states.add(Optional.empty());
+          continue;
+        }
+        int[] seen = java.util.Arrays.copyOf(rows[i].request.prompt(), rows[i].request.length() + rows[i].fed);
+        for (int k = 0; k < rows[i].fed; k++) {
+          seen[rows[i].request.length() + k] = rows[i].tokens.get(k);
+        }
+        states.add(Optional.of(cache.rowState(model.manager(), i, seen)));
+      }
     }
     List<Generation> out = new ArrayList<>(b);
     for (Row row : rows) {
       out.add(row.result());
     }
-    return out;
+    return new SessionResult(out, states);
   }
 
   /** One forward step; returns the last-position logits [B * V] and frees everything else of the step. */
   private float[] step(NDManager m, long[] ids, int t, long[][] positions, boolean[][] valid, KvCache cache) {
     try (NDScope scope = new NDScope()) {
+      scope.suppressNotUsedWarning();
       NDArray x = m.create(ids, new Shape(ids.length / t, t));
       return model.step(x, positions, valid, cache, true).toFloatArray();
     }
@@ -112,6 +162,8 @@ public final class Generator {
     final List<Integer> tokens = new ArrayList<>();
     final List<Float> logProbs = new ArrayList<>();
     StopReason stop;
+    int cached; // prompt tokens covered by a prior cache
+    int fed; // generated tokens fed back into the model
 
     Row(GenerationRequest request) {
       this.request = request;

@@ -28,6 +28,7 @@ public final class Scorer {
     TokenBatch batch = TokenBatch.unmasked(sequences);
     float[] flat;
     try (NDManager m = model.manager().newSubManager(); NDScope scope = new NDScope()) {
+      scope.suppressNotUsedWarning();
       NDArray logp = model.tokenLogProbs(batch.ids(m), temperature); // [B, T]
       flat = logp.toFloatArray();
     }

@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.Function;
 
 /**
  * A Qwen2/Qwen3-family decoder-only language model: token embedding, then per layer RMSNorm → grouped-query
@@ -103,16 +104,21 @@ public final class CausalLm implements AutoCloseable {
     return s;
   }
 
-  /**
-   * Builds a model from host tensors (e.g. a checkpoint). Every expected tensor must be present with its
-   * expected shape; the caller has validated that (see {@code Checkpoints}), this re-checks as an invariant.
-   */
+  /** Builds a model from host tensors; every expected tensor must be present with its expected shape. */
   public static CausalLm fromTensors(ModelConfig config, Map<String, HostTensor> tensors, Device device) {
+    return fromLoader(config, tensors::get, device);
+  }
+
+  /**
+   * Builds a model by asking {@code loader} for each expected tensor in turn and copying it to the device
+   * right away, so a checkpoint never sits in Java memory whole (a 4B-parameter model would not fit).
+   */
+  public static CausalLm fromLoader(ModelConfig config, Function<String, HostTensor> loader, Device device) {
     NDManager manager = NDManager.newBaseManager(device);
     Map<String, NDArray> params = new LinkedHashMap<>();
     try {
       for (Map.Entry<String, long[]> e : expectedShapes(config).entrySet()) {
-        HostTensor t = tensors.get(e.getKey());
+        HostTensor t = loader.apply(e.getKey());
         if (t == null || !Arrays.equals(t.shape(), e.getValue())) {
           throw new IllegalArgumentException("tensor " + e.getKey() + " missing or of the wrong shape");
         }
@@ -184,7 +190,7 @@ public final class CausalLm implements AutoCloseable {
     for (NDArray p : parameters.values()) {
       if (p.hasGradient()) {
         try (NDArray g = p.getGradient()) {
-          g.muli(0f);
+          g.set(new NDIndex("..."), 0f);
         }
       }
     }
@@ -204,12 +210,37 @@ public final class CausalLm implements AutoCloseable {
       throw new IllegalArgumentException("tau must be in [0, 1), got " + tau);
     }
     try (NDScope scope = new NDScope()) {
+      scope.suppressNotUsedWarning();
       for (Map.Entry<String, NDArray> e : parameters.entrySet()) {
         NDArray dst = e.getValue();
         NDArray src = source.parameters.get(e.getKey());
         NDArray mixed = tau == 0f ? src.toDevice(dst.getDevice(), true)
             : dst.mul(tau).addi(src.toDevice(dst.getDevice(), false).mul(1f - tau));
         dst.set(new NDIndex("..."), mixed);
+      }
+    }
+  }
+
+  /**
+   * Overwrites the weights in place from host tensors (e.g. weights published by the learner); every
+   * parameter must be given with its shape, and nothing is changed when one is missing or mismatched.
+   */
+  public void setWeights(Map<String, HostTensor> weights) {
+    for (Map.Entry<String, NDArray> e : parameters.entrySet()) {
+      HostTensor t = weights.get(e.getKey());
+      if (t == null) {
+        throw new IllegalArgumentException("missing weight " + e.getKey());
+      }
+      if (!Arrays.equals(t.shape(), e.getValue().getShape().getShape())) {
+        throw new IllegalArgumentException("weight " + e.getKey() + " has shape " + Arrays.toString(t.shape())
+            + ", expected " + e.getValue().getShape());
+      }
+    }
+    try (NDScope scope = new NDScope()) {
+      scope.suppressNotUsedWarning();
+      for (Map.Entry<String, NDArray> e : parameters.entrySet()) {
+        NDArray dst = e.getValue();
+        dst.set(new NDIndex("..."), weights.get(e.getKey()).toNDArray(dst.getManager()));
       }
     }
   }
@@ -414,17 +445,6 @@ public final class CausalLm implements AutoCloseable {
       }
     }
     return m.create(bias, new Shape(b, 1, 1, t, s));
-  }
-
-  /** Sum of parameter norms, a cheap fingerprint of the weights for logs and tests. */
-  public double weightChecksum() {
-    double sum = 0;
-    try (NDScope scope = new NDScope()) {
-      for (NDArray p : parameters.values()) {
-        sum += p.abs().sum().getFloat();
-      }
-    }
-    return sum;
   }
 
   /** All parameter arrays, in {@link #parameters()} order (for optimizers that index by position). */

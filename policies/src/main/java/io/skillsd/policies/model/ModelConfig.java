@@ -106,7 +106,8 @@ public record ModelConfig(
     try {
       return parse(text);
     } catch (IOException | IllegalArgumentException e) {
-      throw new CheckpointFormatException(configJson, e.getMessage());
+      String message = String.valueOf(e.getMessage());
+      throw new CheckpointFormatException(configJson, message.lines().findFirst().orElse(message));
     }
   }
 

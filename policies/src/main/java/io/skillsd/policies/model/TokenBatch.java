@@ -40,6 +40,17 @@ public final class TokenBatch {
     this.width = w;
   }
 
+  /** A batch of transcripts whose loss mask selects the sampled tokens (what the policy produced). */
+  public static TokenBatch ofTranscripts(List<io.skillsd.policies.prompt.Transcript> transcripts) {
+    List<int[]> sequences = new ArrayList<>();
+    List<boolean[]> masks = new ArrayList<>();
+    for (io.skillsd.policies.prompt.Transcript t : transcripts) {
+      sequences.add(t.tokens());
+      masks.add(t.sampled());
+    }
+    return new TokenBatch(sequences, masks);
+  }
+
   /** A batch whose mask selects every token but the first of each row. */
   public static TokenBatch unmasked(List<int[]> sequences) {
     List<boolean[]> masks = new ArrayList<>();

@@ -74,7 +74,9 @@ public final class GrpoLoss {
 
     NDArray N = mask.sum().maximum(1f); // [] loss tokens; an empty batch gives loss 0, not NaN
     NDArray A = adv.expandDims(1); // [B,1] broadcast over tokens
-    NDArray r = logpNew.sub(logpOld.stopGradient()).exp(); // [B,T]
+    // Masked positions get log r = 0 before exp: a masked term must contribute neither value nor gradient,
+    // and 0 · ∞ in the backward pass (exp of a large masked log-ratio) would be NaN.
+    NDArray r = logpNew.sub(logpOld.stopGradient()).mul(mask).exp(); // [B,T]
     NDArray unclipped = r.mul(A); // [B,T]
     NDArray clipped = r.clip(1 - epsLow, 1 + epsHigh).mul(A); // [B,T]
     NDArray surrogate = unclipped.minimum(clipped); // [B,T]

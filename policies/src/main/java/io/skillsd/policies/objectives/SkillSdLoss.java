@@ -93,9 +93,11 @@ public final class SkillSdLoss {
     NDArray m = mask.mul(skillMask.expandDims(1)); // [B,T] distilled tokens
     NDArray rho =
         importanceWeighted
-            ? logpNew.sub(logpOld.stopGradient()).exp() // [B,T]
+            ? logpNew.sub(logpOld.stopGradient()).mul(m).exp() // [B,T]; masked: log ρ = 0 (no 0·∞ in backward)
             : logpNew.onesLike().stopGradient(); // naive k3: ρ ≡ 1
-    NDArray ellRaw = logpNew.sub(logpTeacher.stopGradient()); // [B,T]
+    // Outside distilled tokens ℓ is set to 0 (k3 = 0 with zero gradient): the teacher row there holds
+    // placeholders, and exp(−ℓ) of a placeholder gap could overflow and poison the backward pass.
+    NDArray ellRaw = logpNew.sub(logpTeacher.stopGradient()).mul(m); // [B,T]
     NDArray ell = ellRaw; // [B,T]
     if (ellClip.isPresent()) {
       float c = (float) ellClip.getAsDouble();

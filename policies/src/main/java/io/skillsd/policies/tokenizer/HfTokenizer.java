@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
 
@@ -42,8 +41,7 @@ public final class HfTokenizer implements TextTokenizer, AutoCloseable {
       JsonNode root = JSON.readTree(tokenizerJson.toFile());
       JsonNode model = root.path("model").path("vocab");
       if (model.isObject()) {
-        for (Iterator<Map.Entry<String, JsonNode>> it = model.fields(); it.hasNext(); ) {
-          Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : model.properties()) {
           vocab.put(e.getKey(), e.getValue().asInt());
         }
       }
@@ -58,7 +56,9 @@ public final class HfTokenizer implements TextTokenizer, AutoCloseable {
           .build();
       return new HfTokenizer(tok, Map.copyOf(vocab), tokenizerJson);
     } catch (IOException | RuntimeException e) {
-      throw new CheckpointFormatException(tokenizerJson, "cannot load tokenizer: " + e.getMessage());
+      String message = String.valueOf(e.getMessage());
+      throw new CheckpointFormatException(tokenizerJson,
+          "cannot load tokenizer: " + message.lines().findFirst().orElse(message));
     }
   }
 

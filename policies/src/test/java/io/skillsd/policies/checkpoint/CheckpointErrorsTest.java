@@ -94,6 +94,14 @@ class CheckpointErrorsTest {
   }
 
   @Test
+  void malformedConfigIsOneLine() throws IOException {
+    Path dir = copyOf("qwen3");
+    Files.writeString(dir.resolve("config.json"), "{\"model_type\": \"qwen3\",\n \"vocab_size\": ");
+    CheckpointFormatException e = loadFails(dir);
+    assertTrue(e.getMessage().startsWith(dir.resolve("config.json").toString()), e.getMessage());
+  }
+
+  @Test
   void missingTensor() throws IOException {
     Path dir = copyOf("qwen3");
     Path config = dir.resolve("config.json");

@@ -45,6 +45,20 @@ class ParameterManagementTest {
   }
 
   @Test
+  void publishedWeightsCanBeSetInPlace() {
+    try (CausalLm learner = CausalLm.random(SMALL, 1, Device.cpu());
+        CausalLm server = CausalLm.random(SMALL, 2, Device.cpu())) {
+      Map<String, HostTensor> published = learner.toHost();
+      server.setWeights(published);
+      assertArrayEquals(logits(learner), logits(server));
+      Map<String, HostTensor> broken = new java.util.HashMap<>(published);
+      broken.put("model.norm.weight", new HostTensor(new long[] {3}, new float[3]));
+      assertThrows(IllegalArgumentException.class, () -> server.setWeights(broken));
+      assertArrayEquals(logits(learner), logits(server));
+    }
+  }
+
+  @Test
   void emaMixesEachWeightByTau() {
     try (CausalLm teacher = CausalLm.random(SMALL, 1, Device.cpu());
         CausalLm student = CausalLm.random(SMALL, 2, Device.cpu())) {

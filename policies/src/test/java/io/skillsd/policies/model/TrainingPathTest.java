@@ -41,6 +41,18 @@ class TrainingPathTest {
   }
 
   @Test
+  void transcriptsMaskTheirSampledTokens() {
+    io.skillsd.policies.prompt.Transcript t =
+        io.skillsd.policies.prompt.Transcript.open(new int[] {1, 2}).appendSampled(new int[] {3, 4}).append(new int[] {5});
+    TokenBatch batch = TokenBatch.ofTranscripts(List.of(t));
+    assertEquals(2, batch.maskedTokens());
+    try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+      assertEquals(List.of(0f, 0f, 1f, 1f, 0f),
+          java.util.stream.IntStream.range(0, 5).mapToObj(i -> batch.mask(m).toFloatArray()[i]).toList());
+    }
+  }
+
+  @Test
   void gradientMatchesFiniteDifferences() {
     try (CausalLm model = CausalLm.random(SMALL, 3, Device.cpu())) {
       model.setTrainable(true);

@@ -48,6 +48,19 @@ class ChatFormatTest {
   }
 
   @Test
+  void chatMlLaysOutQwenTurns() {
+    ChatTemplate chatMl = new ChatTemplate.ChatMl();
+    assertEquals("<|im_start|>system\nRules<|im_end|>\n<|im_start|>user\n#_P#<|im_end|>\n<|im_start|>assistant\n",
+        chatMl.open("Rules", "#_P#"));
+    assertEquals("\n<|im_start|>user\n#P_#<|im_end|>\n<|im_start|>assistant\n", chatMl.next("#P_#"));
+    assertEquals("<|im_end|>", chatMl.endOfTurn());
+    ChatFormat qwenLike = new ChatFormat(tok, chatMl);
+    Transcript t = qwenLike.observe(qwenLike.open(student).appendSampled(new int[] {qwenLike.endOfTurnId()}), "x");
+    assertEquals(chatMl.open(student.system(), student.task()) + "<|im_end|>" + chatMl.next("x"),
+        tok.decode(t.tokens()));
+  }
+
+  @Test
   void teacherSeesTheSameTurnsAfterItsOwnPrompt() {
     Transcript s = format.observe(format.open(student).appendSampled(tok.encode("<answer>Up</answer>")), "#P__#");
     Transcript t = format.forTeacher(s, teacher);

@@ -20,7 +20,10 @@ class EpisodeFaultTest {
   void failingEnvironmentsAreReRunAndCounted(@TempDir Path dir) throws Exception {
     Map<String, String> o = new HashMap<>(SkillSdEndToEndTest.smallRun(dir));
     o.put("skillsd.environment.name", "flaky-sokoban");
-    o.put("skillsd.environment.options.fail-every", "4");
+    o.put("skillsd.environment.options.flaky-sokoban.fail-every", "4");
+    o.put("skillsd.environment.options.flaky-sokoban.preset", "ragen");
+    o.put("skillsd.environment.options.flaky-sokoban.train-size", "2");
+    o.put("skillsd.environment.options.flaky-sokoban.test-size", "2");
     o.put("skillsd.train.iterations", "2");
     o.put("skillsd.train.group-size", "4");
     o.put("skillsd.train.record-token-logprobs", "false");

@@ -30,10 +30,10 @@ class SkillSdEndToEndTest {
         Map.entry("skillsd.run.dir", dir.toString()),
         Map.entry("skillsd.run.id", "e2e"),
         Map.entry("skillsd.run.seed", "3"),
-        Map.entry("skillsd.environment.options.preset", "ragen"),
+        Map.entry("skillsd.environment.options.sokoban.preset", "ragen"),
         // Two training tasks, so each comes back in later iterations and finds its skills.
-        Map.entry("skillsd.environment.options.train-size", "2"),
-        Map.entry("skillsd.environment.options.test-size", "2"),
+        Map.entry("skillsd.environment.options.sokoban.train-size", "2"),
+        Map.entry("skillsd.environment.options.sokoban.test-size", "2"),
         Map.entry("skillsd.train.iterations", "3"),
         Map.entry("skillsd.train.tasks-per-iteration", "2"),
         Map.entry("skillsd.train.group-size", "3"),
