@@ -128,14 +128,13 @@ public final class ClusterRolloutPool extends AbstractBehavior<Command> {
     long total = 0;
     for (Map.Entry<String, HostTensor> e : models.studentNetwork().toHost().entrySet()) {
       float[] data = e.getValue().data();
-      for (int off = 0; off < data.length || off == 0; off += RolloutWorkerProtocol.MAX_CHUNK_FLOATS) {
+      int off = 0;
+      do { // at least one chunk per tensor, so an empty tensor arrives too
         int len = Math.min(RolloutWorkerProtocol.MAX_CHUNK_FLOATS, data.length - off);
         out.add(new Chunk(e.getKey(), e.getValue().shape(), off, java.util.Arrays.copyOfRange(data, off, off + len)));
         total += 4L * len;
-        if (data.length == 0) {
-          break;
-        }
-      }
+        off += len;
+      } while (off < data.length);
     }
     chunks = List.copyOf(out);
     bytes = total;
