@@ -60,6 +60,10 @@ final class PretrainCommand implements Callable<Integer> {
   @Option(names = "--out", description = "Checkpoint directory to write (default: ${DEFAULT-VALUE}).")
   Path out = Path.of("runs", "base-agent");
 
+  @Option(names = "--init", paramLabel = "DIR", description = "Start from this checkpoint instead of a fresh "
+      + "built-in tiny model (to continue a recipe in stages).")
+  Path init;
+
   @Option(names = "--evaluate", paramLabel = "DIR", description = "Only measure this checkpoint; no training.")
   Path evaluate;
 
@@ -92,9 +96,14 @@ final class PretrainCommand implements Callable<Integer> {
     }
     PretrainSettings settings = new PretrainSettings(preset, steps, seed, batchSize, learningRate,
         Math.min(20, steps - 1), 0.01, 1.0);
-    try (LanguageModel model = LanguageModel.builtIn("tiny", seed, Device.cpu())) {
-      out.printf(Locale.ROOT, "pretraining the built-in tiny model (%d parameters) on sokoban/%s: %d steps of %d "
-          + "examples, seed %d%n", model.info().parameters(), preset, steps, batchSize, seed);
+    if (init != null && !Files.isDirectory(init)) {
+      throw new UserError("no checkpoint directory " + init, 2);
+    }
+    try (LanguageModel model = init == null ? LanguageModel.builtIn("tiny", seed, Device.cpu())
+        : LanguageModel.load(init, Device.cpu())) {
+      out.printf(Locale.ROOT, "pretraining %s (%d parameters) on sokoban/%s: %d steps of %d examples, seed %d%n",
+          init == null ? "the built-in tiny model" : init.toString(), model.info().parameters(), preset, steps,
+          batchSize, seed);
       out.flush();
       int every = Math.max(1, steps / 40);
       Pretrainer.Result result = Pretrainer.train(model, settings, p -> {
@@ -111,11 +120,12 @@ final class PretrainCommand implements Callable<Integer> {
       Files.writeString(this.out.resolve("model.safetensors.sha256"), sha + "  model.safetensors\n");
       out.printf(Locale.ROOT, "saved %s (model.safetensors sha256 %s) after %s, %d tokens%n", this.out, sha,
           clock(result.seconds()), result.tokens());
-      BaseAgentEvaluation.Result eval = evalLevels > 0 ? measure(model, sokoban) : null;
-      if (eval != null) {
+      writeRecipe(settings, result, null, sha);
+      if (evalLevels > 0) {
+        BaseAgentEvaluation.Result eval = measure(model, sokoban);
         out.println(eval.describe());
+        writeRecipe(settings, result, eval, sha);
       }
-      writeRecipe(settings, result, eval, sha);
     }
     return 0;
   }
@@ -136,8 +146,9 @@ final class PretrainCommand implements Callable<Integer> {
     ObjectMapper json = new ObjectMapper();
     ObjectNode n = json.createObjectNode();
     n.put("command", "skillsd pretrain --preset " + s.preset() + " --steps " + s.steps() + " --seed " + s.seed()
-        + " --batch-size " + s.batchSize() + " --learning-rate " + s.learningRate());
-    n.put("model", "builtin:tiny");
+        + " --batch-size " + s.batchSize() + " --learning-rate " + s.learningRate()
+        + (init == null ? "" : " --init " + init));
+    n.put("model", init == null ? "builtin:tiny" : init.toString());
     n.put("preset", s.preset());
     n.put("steps", s.steps());
     n.put("seed", s.seed());

@@ -72,17 +72,22 @@ public final class BaseAgentEvaluation {
 
   /** One episode in play. */
   private static final class Play {
+    final int index;
     final SokobanEnvironment env;
     final boolean withSkill;
     Transcript transcript;
     boolean done;
 
-    Play(SokobanEnvironment env, boolean withSkill, Transcript transcript) {
+    Play(int index, SokobanEnvironment env, boolean withSkill, Transcript transcript) {
+      this.index = index;
       this.env = env;
       this.withSkill = withSkill;
       this.transcript = transcript;
     }
   }
+
+  /** Episodes per generation batch: bounds the prefill's attention memory. */
+  private static final int BATCH = 16;
 
   private BaseAgentEvaluation() {}
 
@@ -102,13 +107,13 @@ public final class BaseAgentEvaluation {
     for (Task task : tasks) {
       SokobanEnvironment env = new SokobanEnvironment(settings);
       String first = env.reset(task);
-      plays.add(new Play(env, false, format.open(new StudentPrompt(env.instructions(), first))));
+      plays.add(new Play(plays.size(), env, false, format.open(new StudentPrompt(env.instructions(), first))));
       SokobanEnvironment solverEnv = new SokobanEnvironment(settings);
       Trajectory solver = PretrainData.play(solverEnv, task, SokobanPlans.optimal(Level.parse(first), budget));
       Skill skill = PretrainData.summarize(analyst, solver);
       SokobanEnvironment teacherEnv = new SokobanEnvironment(settings);
       String again = teacherEnv.reset(task);
-      plays.add(new Play(teacherEnv, true,
+      plays.add(new Play(plays.size(), teacherEnv, true,
           format.open(new TeacherPrompt(teacherEnv.instructions(), again, skill.render()))));
     }
     int turns = 0;
@@ -120,14 +125,20 @@ public final class BaseAgentEvaluation {
       if (open.isEmpty()) {
         break;
       }
-      List<GenerationRequest> requests = new ArrayList<>();
-      for (int i = 0; i < open.size(); i++) {
-        requests.add(new GenerationRequest(open.get(i).transcript.tokens(), new SamplingParams(temperature, 1f,
-            maxNewTokens, format.stopTokens(), seed * 1_000_003L + i * 101L + turn)));
+      // Batches of similar length: prompts are left-padded to the longest of their batch.
+      List<Play> byLength = new ArrayList<>(open);
+      byLength.sort(java.util.Comparator.comparingInt(p -> p.transcript.length()));
+      List<Generation> out = new ArrayList<>();
+      for (int from = 0; from < byLength.size(); from += BATCH) {
+        List<GenerationRequest> requests = new ArrayList<>();
+        for (Play p : byLength.subList(from, Math.min(byLength.size(), from + BATCH))) {
+          requests.add(new GenerationRequest(p.transcript.tokens(), new SamplingParams(temperature, 1f,
+              maxNewTokens, format.stopTokens(), seed * 1_000_003L + p.index * 101L + turn)));
+        }
+        out.addAll(generator.generate(requests));
       }
-      List<Generation> out = generator.generate(requests);
-      for (int i = 0; i < open.size(); i++) {
-        Play p = open.get(i);
+      for (int i = 0; i < byLength.size(); i++) {
+        Play p = byLength.get(i);
         int[] sampled = out.get(i).tokens();
         int textLength = sampled.length > 0 && sampled[sampled.length - 1] == end ? sampled.length - 1 : sampled.length;
         String text = format.tokenizer().decode(Arrays.copyOf(sampled, textLength));
