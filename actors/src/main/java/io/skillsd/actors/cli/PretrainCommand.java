@@ -29,7 +29,8 @@ import picocli.CommandLine.Option;
  * {@code docs/BASE-MODEL.md}), then its measurement on held-out levels; or, with {@code --evaluate}, only the
  * measurement of an existing checkpoint.
  */
-@Command(name = "pretrain", description = "Pretrain the built-in base agent on Sokoban and measure it.",
+@Command(name = "pretrain", mixinStandardHelpOptions = true,
+    description = "Pretrain the built-in base agent on Sokoban and measure it.",
     footer = {"", "Examples:",
         "  skillsd pretrain --out runs/base-agent",
         "  skillsd pretrain --preset ragen --steps 200 --seed 0 --out runs/base-agent",
