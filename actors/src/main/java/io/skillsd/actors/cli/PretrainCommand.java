@@ -61,6 +61,10 @@ final class PretrainCommand implements Callable<Integer> {
   @Option(names = "--out", description = "Checkpoint directory to write (default: ${DEFAULT-VALUE}).")
   Path out = Path.of("runs", "base-agent");
 
+  @Option(names = "--fill-to-end", description = "Student episodes left open by their plan go on with random "
+      + "answers until they end, so later turns of failed episodes are in the data.")
+  boolean fillToEnd;
+
   @Option(names = "--init", paramLabel = "DIR", description = "Start from this checkpoint instead of a fresh "
       + "built-in tiny model (to continue a recipe in stages).")
   Path init;
@@ -96,7 +100,7 @@ final class PretrainCommand implements Callable<Integer> {
       return 0;
     }
     PretrainSettings settings = new PretrainSettings(preset, steps, seed, batchSize, learningRate,
-        Math.min(20, steps - 1), 0.01, 1.0);
+        Math.min(20, steps - 1), 0.01, 1.0, fillToEnd);
     if (init != null && !Files.isDirectory(init)) {
       throw new UserError("no checkpoint directory " + init, 2);
     }
@@ -148,7 +152,7 @@ final class PretrainCommand implements Callable<Integer> {
     ObjectNode n = json.createObjectNode();
     n.put("command", "skillsd pretrain --preset " + s.preset() + " --steps " + s.steps() + " --seed " + s.seed()
         + " --batch-size " + s.batchSize() + " --learning-rate " + s.learningRate()
-        + (init == null ? "" : " --init " + init));
+        + (init == null ? "" : " --init " + init) + (s.fillToEnd() ? " --fill-to-end" : ""));
     n.put("model", init == null ? "builtin:tiny" : init.toString());
     n.put("preset", s.preset());
     n.put("steps", s.steps());

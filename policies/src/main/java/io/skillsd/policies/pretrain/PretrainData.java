@@ -77,9 +77,21 @@ public final class PretrainData {
   private final ChatFormat format;
   private final AnalystSummarizer analyst;
   private final List<Task> tasks;
+  private final boolean fillToEnd;
 
-  /** Examples on the training levels of {@code settings}. */
+  /** Examples on the training levels of {@code settings}; student episodes stop when their plan is spent. */
   public PretrainData(SokobanSettings settings, ChatFormat format) {
+    this(settings, format, false);
+  }
+
+  /**
+   * Examples on the training levels of {@code settings}.
+   *
+   * @param fillToEnd whether a student episode still open when its plan is spent goes on with answers of 1 to
+   *     5 random moves until the environment ends it, so later turns of failed episodes are covered too
+   */
+  public PretrainData(SokobanSettings settings, ChatFormat format, boolean fillToEnd) {
+    this.fillToEnd = fillToEnd;
     this.settings = Objects.requireNonNull(settings, "settings");
     this.env = new SokobanEnvironment(settings);
     this.format = Objects.requireNonNull(format, "format");
@@ -134,7 +146,7 @@ public final class PretrainData {
       kind = Kind.STUDENT_RANDOM;
       plan = SokobanPlans.random(budget, rng);
     }
-    Trajectory t = play(env, task, plan);
+    Trajectory t = fillToEnd ? playToEnd(env, task, plan, rng) : play(env, task, plan);
     Transcript opening = format.open(new StudentPrompt(t.instructions(), t.firstObservation()));
     return new Example(kind, task.id(), transcript(format, opening, t));
   }
@@ -156,6 +168,21 @@ public final class PretrainData {
       }
     }
     return new Trajectory(env.name(), task, env.instructions(), first, turns, env.metrics());
+  }
+
+  /** As {@link #play}, then answers of 1 to 5 random moves until the episode ends. */
+  static Trajectory playToEnd(SokobanEnvironment env, Task task, List<Direction> plan, SplittableRandom rng) {
+    Trajectory t = play(env, task, plan);
+    if (env.done()) {
+      return t;
+    }
+    List<Trajectory.Turn> turns = new ArrayList<>(t.turns());
+    int perTurn = env.settings().maxActionsPerTurn();
+    while (!env.done()) {
+      String answer = SokobanAnswer.format(SokobanPlans.random(perTurn, rng));
+      turns.add(new Trajectory.Turn(answer, env.step(answer)));
+    }
+    return new Trajectory(env.name(), task, env.instructions(), t.firstObservation(), turns, env.metrics());
   }
 
   /** The analyst's skill for a trajectory. */

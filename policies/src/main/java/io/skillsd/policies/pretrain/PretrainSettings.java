@@ -14,6 +14,7 @@ import java.util.Objects;
  * @param warmupSteps warm-up steps
  * @param weightDecay AdamW's decoupled weight decay
  * @param maxGradNorm the global gradient-norm clip
+ * @param fillToEnd whether student episodes left open by their plan go on with random answers until they end
  */
 public record PretrainSettings(
     String preset,
@@ -23,7 +24,8 @@ public record PretrainSettings(
     double learningRate,
     int warmupSteps,
     double weightDecay,
-    double maxGradNorm) {
+    double maxGradNorm,
+    boolean fillToEnd) {
 
   public PretrainSettings {
     Objects.requireNonNull(preset, "preset");
@@ -47,7 +49,7 @@ public record PretrainSettings(
 
   /** The shipped recipe's defaults for {@code steps} steps. */
   public static PretrainSettings defaults(String preset, int steps, long seed) {
-    return new PretrainSettings(preset, steps, seed, 16, 3e-3, Math.min(20, steps - 1), 0.01, 1.0);
+    return new PretrainSettings(preset, steps, seed, 8, 3e-3, Math.min(20, steps - 1), 0.01, 1.0, false);
   }
 
   public SokobanSettings sokoban() {

@@ -116,4 +116,27 @@ class PretrainDataTest {
     assertTrue(counts.getOrDefault(PretrainData.Kind.TEACHER_DETOUR, 0) > 0, counts.toString());
     assertFalse(counts.containsKey(null));
   }
+
+  @Test
+  void fillToEndPlaysAFailedStudentEpisodeUntilTheEnvironmentEndsIt() {
+    SokobanSettings settings = SokobanSettings.ragen();
+    SokobanEnvironment env = new SokobanEnvironment(settings);
+    SplittableRandom rng = new SplittableRandom(2);
+    int filled = 0;
+    for (Task task : env.tasks().train().subList(0, 30)) {
+      List<Direction> plan = SokobanPlans.random(3, rng);
+      Trajectory stopped = PretrainData.play(env, task, plan);
+      Trajectory t = PretrainData.playToEnd(env, task, plan, rng);
+      assertTrue(t.turns().get(t.turns().size() - 1).result().done(), "the last turn ends the episode");
+      assertEquals(stopped.turns().get(0).actionText(), t.turns().get(0).actionText(), "the plan comes first");
+      if (!stopped.turns().get(stopped.turns().size() - 1).result().done()) {
+        filled++;
+        assertTrue(t.turns().size() > stopped.turns().size());
+      }
+      for (Trajectory.Turn turn : t.turns()) {
+        assertTrue(turn.result().actionValid(), turn.actionText());
+      }
+    }
+    assertTrue(filled > 10, "most 1-3-move random plans leave the episode open: " + filled);
+  }
 }
