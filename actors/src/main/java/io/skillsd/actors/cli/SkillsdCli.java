@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
         VersionCommand.class,
         DoctorCommand.class,
         EnvCommand.class,
+        PretrainCommand.class,
         io.skillsd.actors.train.TrainCommand.class,
         NodeCommand.class,
         ClusterCommand.class,

@@ -5,6 +5,7 @@ import io.skillsd.actors.settings.SettingsReader;
 import io.skillsd.actors.settings.SkillsdSettings;
 import io.skillsd.skills.analyst.AnalystSummarizer;
 import io.skillsd.skills.analyst.AppWorldFactExtractor;
+import io.skillsd.skills.analyst.SokobanFactExtractor;
 import io.skillsd.skills.bank.SkillBankSettings;
 import io.skillsd.skills.openai.OpenAiChatClient;
 import io.skillsd.skills.openai.OpenAiSettings;
@@ -67,8 +68,8 @@ public record SkillsSettings(Summarizer summarizer, SkillBankSettings bank, Mode
   /** The summarizer this run uses. */
   public SkillSummarizer newSummarizer() {
     return switch (summarizer) {
-      case ANALYST -> new AnalystSummarizer(
-          Map.of(AppWorldFactExtractor.ENVIRONMENT, new AppWorldFactExtractor()), bank.maxFieldChars());
+      case ANALYST -> new AnalystSummarizer(Map.of("sokoban", new SokobanFactExtractor(),
+          AppWorldFactExtractor.ENVIRONMENT, new AppWorldFactExtractor()), bank.maxFieldChars());
       case OPENAI -> {
         OpenAiChatClient client = new OpenAiChatClient(openai.orElseThrow());
         yield new ModelSummarizer(client.name(), client, model);

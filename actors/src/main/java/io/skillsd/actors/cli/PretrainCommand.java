@@ -1,0 +1,198 @@
+package io.skillsd.actors.cli;
+
+import ai.djl.Device;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.skillsd.environments.Task;
+import io.skillsd.environments.sokoban.SokobanSettings;
+import io.skillsd.policies.model.LanguageModel;
+import io.skillsd.policies.pretrain.BaseAgentEvaluation;
+import io.skillsd.policies.pretrain.PretrainSettings;
+import io.skillsd.policies.pretrain.Pretrainer;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code skillsd pretrain}: supervised pretraining of the built-in base agent on Sokoban (recipe in
+ * {@code docs/BASE-MODEL.md}), then its measurement on held-out levels; or, with {@code --evaluate}, only the
+ * measurement of an existing checkpoint.
+ */
+@Command(name = "pretrain", mixinStandardHelpOptions = true,
+    description = "Pretrain the built-in base agent on Sokoban and measure it.",
+    footer = {"", "Examples:",
+        "  skillsd pretrain --out runs/base-agent",
+        "  skillsd pretrain --preset ragen --steps 200 --seed 0 --out runs/base-agent",
+        "  skillsd pretrain --evaluate models/base-agent --eval-levels 64"})
+final class PretrainCommand implements Callable<Integer> {
+
+  /** The shipped checkpoint's step count (docs/BASE-MODEL.md). */
+  static final int DEFAULT_STEPS = 150;
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--preset", description = "Sokoban preset of the data and the evaluation (default: ${DEFAULT-VALUE}).")
+  String preset = SokobanSettings.RAGEN;
+
+  @Option(names = "--steps", description = "Optimizer steps (default: ${DEFAULT-VALUE}).")
+  int steps = DEFAULT_STEPS;
+
+  @Option(names = "--seed", description = "Seed of the initialization and the data (default: ${DEFAULT-VALUE}).")
+  long seed = 0;
+
+  @Option(names = "--batch-size", description = "Examples per step (default: ${DEFAULT-VALUE}).")
+  int batchSize = 8;
+
+  @Option(names = "--learning-rate", description = "Peak AdamW learning rate (default: ${DEFAULT-VALUE}).")
+  double learningRate = 3e-3;
+
+  @Option(names = "--out", description = "Checkpoint directory to write (default: ${DEFAULT-VALUE}).")
+  Path out = Path.of("runs", "base-agent");
+
+  @Option(names = "--fill-to-end", description = "Student episodes left open by their plan go on with random "
+      + "answers until they end, so later turns of failed episodes are in the data.")
+  boolean fillToEnd;
+
+  @Option(names = "--init", paramLabel = "DIR", description = "Start from this checkpoint instead of a fresh "
+      + "built-in tiny model (to continue a recipe in stages).")
+  Path init;
+
+  @Option(names = "--evaluate", paramLabel = "DIR", description = "Only measure this checkpoint; no training.")
+  Path evaluate;
+
+  @Option(names = "--eval-levels", description = "Held-out levels to measure on; 0 skips (default: ${DEFAULT-VALUE}).")
+  int evalLevels = 64;
+
+  @Option(names = "--eval-temperature", description = "Sampling temperature of the measurement; 0 = greedy "
+      + "(default: ${DEFAULT-VALUE}).")
+  float evalTemperature = 0f;
+
+  @Option(names = "--max-new-tokens", description = "Reply cap in the measurement, as in training runs "
+      + "(default: ${DEFAULT-VALUE}).")
+  int maxNewTokens = 24;
+
+  @Override
+  public Integer call() throws IOException {
+    PrintWriter out = spec.commandLine().getOut();
+    SokobanSettings sokoban = SokobanSettings.preset(preset);
+    if (evaluate != null) {
+      if (!Files.isDirectory(evaluate)) {
+        throw new UserError("no checkpoint directory " + evaluate, 2);
+      }
+      try (LanguageModel model = LanguageModel.load(evaluate, Device.cpu())) {
+        out.println("evaluating " + evaluate + " (" + model.info().parameters() + " parameters)");
+        out.flush();
+        BaseAgentEvaluation.Result r = measure(model, sokoban);
+        out.println(r.describe());
+      }
+      return 0;
+    }
+    PretrainSettings settings = new PretrainSettings(preset, steps, seed, batchSize, learningRate,
+        Math.min(20, steps - 1), 0.01, 1.0, fillToEnd);
+    if (init != null && !Files.isDirectory(init)) {
+      throw new UserError("no checkpoint directory " + init, 2);
+    }
+    try (LanguageModel model = init == null ? LanguageModel.builtIn("tiny", seed, Device.cpu())
+        : LanguageModel.load(init, Device.cpu())) {
+      out.printf(Locale.ROOT, "pretraining %s (%d parameters) on sokoban/%s: %d steps of %d examples, seed %d%n",
+          init == null ? "the built-in tiny model" : init.toString(), model.info().parameters(), preset, steps,
+          batchSize, seed);
+      out.flush();
+      int every = Math.max(1, steps / 40);
+      Pretrainer.Result result = Pretrainer.train(model, settings, p -> {
+        if (p.step() % every == 0 || p.step() == p.steps() || p.step() == 1) {
+          out.printf(Locale.ROOT, "step %d/%d  loss %.3f (avg %.3f)  lr %.2e  %.0f tokens/s  elapsed %s  eta %s%n",
+              p.step(), p.steps(), p.loss(), p.smoothedLoss(), p.learningRate(), p.tokensPerSecond(),
+              clock(p.elapsedSeconds()), clock(p.etaSeconds()));
+          out.flush();
+        }
+      });
+      Files.createDirectories(this.out);
+      model.save(this.out, Map.of());
+      String sha = sha256(this.out.resolve("model.safetensors"));
+      Files.writeString(this.out.resolve("model.safetensors.sha256"), sha + "  model.safetensors\n");
+      out.printf(Locale.ROOT, "saved %s (model.safetensors sha256 %s) after %s, %d tokens%n", this.out, sha,
+          clock(result.seconds()), result.tokens());
+      writeRecipe(settings, result, null, sha);
+      if (evalLevels > 0) {
+        BaseAgentEvaluation.Result eval = measure(model, sokoban);
+        out.println(eval.describe());
+        writeRecipe(settings, result, eval, sha);
+      }
+    }
+    return 0;
+  }
+
+  private BaseAgentEvaluation.Result measure(LanguageModel model, SokobanSettings sokoban) {
+    List<Task> test = sokoban.testSize() == 0 ? List.of() : new io.skillsd.environments.sokoban.SokobanEnvironment(sokoban)
+        .tasks().test();
+    List<Task> tasks = test.subList(0, Math.min(evalLevels, test.size()));
+    PrintWriter out = spec.commandLine().getOut();
+    out.printf(Locale.ROOT, "measuring on %d held-out sokoban/%s levels, with and without a skill...%n", tasks.size(),
+        sokoban.preset());
+    out.flush();
+    return BaseAgentEvaluation.run(model, sokoban, tasks, evalTemperature, maxNewTokens, seed);
+  }
+
+  private void writeRecipe(PretrainSettings s, Pretrainer.Result r, BaseAgentEvaluation.Result eval, String sha)
+      throws IOException {
+    ObjectMapper json = new ObjectMapper();
+    ObjectNode n = json.createObjectNode();
+    n.put("command", "skillsd pretrain --preset " + s.preset() + " --steps " + s.steps() + " --seed " + s.seed()
+        + " --batch-size " + s.batchSize() + " --learning-rate " + s.learningRate()
+        + (init == null ? "" : " --init " + init) + (s.fillToEnd() ? " --fill-to-end" : ""));
+    n.put("model", init == null ? "builtin:tiny" : init.toString());
+    n.put("preset", s.preset());
+    n.put("steps", s.steps());
+    n.put("seed", s.seed());
+    n.put("batch_size", s.batchSize());
+    n.put("learning_rate", s.learningRate());
+    n.put("warmup_steps", s.warmupSteps());
+    n.put("weight_decay", s.weightDecay());
+    n.put("max_grad_norm", s.maxGradNorm());
+    n.put("final_smoothed_loss", r.finalSmoothedLoss());
+    n.put("seconds", r.seconds());
+    n.put("tokens", r.tokens());
+    n.put("answer_tokens", r.answerTokens());
+    ObjectNode kinds = n.putObject("examples");
+    r.examples().entrySet().stream().sorted(Map.Entry.comparingByKey())
+        .forEach(e -> kinds.put(e.getKey().name().toLowerCase(Locale.ROOT), e.getValue()));
+    n.put("model_safetensors_sha256", sha);
+    if (eval != null) {
+      ObjectNode e = n.putObject("evaluation");
+      e.put("levels", eval.levels());
+      e.put("temperature", eval.temperature());
+      e.put("format_rate", eval.formatRate());
+      e.put("success_without_skill", eval.successWithout());
+      e.put("success_with_skill", eval.successWith());
+      e.put("teacher_advantage_points", eval.teacherAdvantagePoints());
+    }
+    Files.writeString(out.resolve("pretrain.json"), json.writerWithDefaultPrettyPrinter().writeValueAsString(n) + "\n");
+  }
+
+  static String sha256(Path file) throws IOException {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String clock(double seconds) {
+    long s = Math.round(seconds);
+    return s >= 3600 ? String.format(Locale.ROOT, "%dh%02dm", s / 3600, s / 60 % 60)
+        : String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60);
+  }
+}

@@ -1,0 +1,66 @@
+package io.skillsd.policies.pretrain;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import io.skillsd.environments.sokoban.SokobanEnvironment;
+import io.skillsd.environments.sokoban.SokobanSettings;
+import io.skillsd.policies.checkpoint.Checkpoints;
+import io.skillsd.policies.model.LanguageModel;
+import io.skillsd.policies.model.ModelConfig;
+import io.skillsd.policies.tokenizer.WordTokenizer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The base agent shipped in {@code models/base-agent} (docs/BASE-MODEL.md): its weights are the pinned ones and
+ * its format rate on a fixed set of held-out levels is the measured one.
+ */
+class ShippedBaseAgentTest {
+
+  /** SHA-256 of {@code models/base-agent/model.safetensors}, as produced by the recipe in docs/BASE-MODEL.md. */
+  static final String SHA256 = "56d9059f1bb1b255d3267d63493bff1b00994734bb6db044338b24c3020aab77";
+
+  /**
+   * The floor on well-formed turns of the shipped checkpoint on the first 16 held-out ragen levels, greedy,
+   * both prompts: measured 79/136 = 58.1% (docs/BASE-MODEL.md; below the 98% target), less 5 points for
+   * greedy ties that may break differently on another CPU.
+   */
+  static final double MIN_FORMAT_RATE = 0.53;
+
+  static Path dir() {
+    for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+      Path candidate = p.resolve("models").resolve("base-agent");
+      if (Files.isDirectory(candidate)) {
+        return candidate;
+      }
+    }
+    throw new AssertionError("models/base-agent not found above " + Path.of("").toAbsolutePath());
+  }
+
+  @Test
+  void weightsAndConfigAreThePinnedOnes() throws Exception {
+    Path dir = dir();
+    byte[] weights = Files.readAllBytes(dir.resolve("model.safetensors"));
+    String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(weights));
+    assertEquals(SHA256, sha, "model.safetensors changed; re-pin only with a new recipe in docs/BASE-MODEL.md");
+    assertEquals(sha + "  model.safetensors", Files.readString(dir.resolve("model.safetensors.sha256")).strip());
+    assertEquals(ModelConfig.tiny(new WordTokenizer().vocabSize()), Checkpoints.readConfig(dir));
+    assertTrue(Files.size(dir.resolve("model.safetensors")) < 20L * 1024 * 1024);
+  }
+
+  @Test
+  void formatRateOnSixteenHeldOutLevelsIsTheMeasuredOne() {
+    SokobanSettings settings = SokobanSettings.ragen();
+    var tasks = new SokobanEnvironment(settings).tasks().test().subList(0, 16);
+    try (LanguageModel model = LanguageModel.load(dir(), Device.cpu())) {
+      BaseAgentEvaluation.Result r = BaseAgentEvaluation.run(model, settings, tasks, 0f, 24, 0);
+      assertEquals(16, r.levels());
+      assertTrue(r.formatRate() >= MIN_FORMAT_RATE, r.describe());
+    }
+  }
+}
