@@ -38,7 +38,9 @@ import java.util.SplittableRandom;
  * <p>Multi-turn: a plan is cut into answers of at most the per-turn limit ({@code <answer>A || B</answer>}, RAGEN:
  * 5 actions). Each answer is followed by {@code <|im_end|>} and, while the episode goes on, by the environment's
  * real next observation appended with {@link ChatFormat#observe}, exactly as the episode runner does; the
- * example stops when the episode ends or the plan is spent. So a 7-move plan is one two-turn example whose
+ * example stops when the episode ends or the plan is spent — or, with {@code fillToEnd}, a student episode
+ * left open goes on with answers of 1 to 5 random moves until the environment ends it, so the turns after a
+ * failed attempt are covered too. So a 7-move plan is one two-turn example whose
  * second answer holds the last 2 moves, after the observation that says 5 actions are left.
  */
 public final class PretrainData {
