@@ -112,6 +112,7 @@ public final class RolloutWorkerActor extends AbstractBehavior<Command> {
     if (running.containsKey(episode.episodeId())) {
       return this;
     }
+    getContext().getLog().info("episode {} started on {} (weights version {})", episode.episodeId(), node, models.version());
     policy.tell(new PolicyServerProtocol.Expect(episode.episodeId()));
     Behavior<EpisodeRunnerActor.Command> runner = EpisodeRunnerActor.create(runId, episode, environments,
         models.format(), policy, settings.maxTurns(), finishedAdapter);

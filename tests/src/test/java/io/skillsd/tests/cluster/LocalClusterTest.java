@@ -51,7 +51,8 @@ class LocalClusterTest {
         "skillsd.train.iterations", Integer.toString(ITERATIONS),
         "skillsd.train.tasks-per-iteration", Integer.toString(TASKS),
         "skillsd.train.group-size", Integer.toString(GROUP),
-        "skillsd.train.max-new-tokens", "10"));
+        // replies long enough that an iteration's rollouts last a while, so the kill below lands inside one
+        "skillsd.train.max-new-tokens", "48"));
     List<String> args = new ArrayList<>();
     o.forEach((k, v) -> {
       args.add("-D");
@@ -131,14 +132,13 @@ class LocalClusterTest {
     String killed;
     try (LocalCluster cluster = LocalCluster.start("127.0.0.1", 2, trainArgs(dir), Optional.of(logs))) {
       Path victimLog = logs.resolve("rollout-0.log");
-      // Iteration 2's rollouts start right after the node has applied version 1: kill it in the middle of them.
+      // Kill the node as soon as it has started an episode of iteration 2, in the middle of its rollouts.
       long deadline = System.nanoTime() + 300_000_000_000L;
-      while (!log(victimLog).contains("weights version 1 applied") && System.nanoTime() < deadline
+      while (!log(victimLog).contains("episode it0002-") && System.nanoTime() < deadline
           && cluster.learner().isAlive()) {
-        Thread.sleep(200);
+        Thread.sleep(20);
       }
-      assertTrue(log(victimLog).contains("weights version 1 applied"), tail(log(victimLog)));
-      Thread.sleep(1_500);
+      assertTrue(log(victimLog).contains("episode it0002-"), tail(log(victimLog)));
       Matcher m = Pattern.compile("rollout node (\\S+) up").matcher(log(victimLog));
       assertTrue(m.find(), tail(log(victimLog)));
       killed = m.group(1);
