@@ -3,28 +3,17 @@ package io.skillsd.actors.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 class SkillsdCliTest {
 
-  private record Run(int code, String out, String err) {}
-
-  private static Run run(String... args) {
-    CommandLine cli = SkillsdCli.commandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    int code = cli.execute(args);
-    return new Run(code, out.toString(), err.toString());
+  private static CliRun run(String... args) {
+    return CliRun.of(args);
   }
 
   @Test
   void helpListsEveryCommandWithADescription() {
-    Run r = run("--help");
+    CliRun r = run("--help");
     assertEquals(0, r.code());
     for (String command : new String[] {"version", "doctor", "env"}) {
       assertTrue(r.out().lines().anyMatch(l -> l.trim().startsWith(command + " ") && l.trim().length() > command.length() + 5),
@@ -34,14 +23,14 @@ class SkillsdCliTest {
 
   @Test
   void unknownCommandIsExitCode2WithAClearMessage() {
-    Run r = run("trian");
+    CliRun r = run("trian");
     assertEquals(2, r.code());
     assertTrue(r.err().contains("unknown command 'trian'"), r.err());
   }
 
   @Test
   void badFlagIsExitCode2() {
-    Run r = run("doctor", "--no-such-flag");
+    CliRun r = run("doctor", "--no-such-flag");
     assertEquals(2, r.code());
     assertTrue(r.err().contains("--no-such-flag"), r.err());
   }
@@ -53,7 +42,7 @@ class SkillsdCliTest {
 
   @Test
   void versionNamesTheStack() {
-    Run r = run("version");
+    CliRun r = run("version");
     assertEquals(0, r.code());
     assertTrue(r.out().contains("akka 2.6.21"), r.out());
     assertTrue(r.out().contains("djl 0.36.0"), r.out());

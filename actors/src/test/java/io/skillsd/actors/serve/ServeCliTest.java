@@ -3,13 +3,11 @@ package io.skillsd.actors.serve;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.skillsd.actors.cli.SkillsdCli;
+import io.skillsd.actors.cli.CliRun;
 import io.skillsd.skills.Skill;
 import io.skillsd.skills.bank.SkillBank;
 import io.skillsd.skills.bank.SkillBankSettings;
 import io.skillsd.skills.bank.SkillSelection;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -20,21 +18,12 @@ import java.util.OptionalInt;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code skillsd serve}, {@code skills show} and {@code model info|generate}, in process: outputs and usage errors. */
 class ServeCliTest {
 
-  private record Run(int code, String out, String err) {}
-
-  private static Run run(String... args) {
-    CommandLine cli = SkillsdCli.commandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    int code = cli.execute(args);
-    return new Run(code, out.toString(), err.toString());
+  private static CliRun run(String... args) {
+    return CliRun.of(args);
   }
 
   @TempDir
@@ -56,7 +45,7 @@ class ServeCliTest {
     Path run = tmp.resolve("run-7");
     bank.save(run.resolve("skills"));
 
-    Run r = run("skills", "show", run.toString());
+    CliRun r = run("skills", "show", run.toString());
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("2 task(s), 3 skill(s), UCB c = 1.0"), r.out());
     assertTrue(r.out().contains("task sokoban/train/001: 2 skills, N = 1 selection"), r.out());
@@ -73,16 +62,16 @@ class ServeCliTest {
 
   @Test
   void skillsShowExplainsAMissingBank() throws Exception {
-    Run empty = run("skills", "show", tmp.toString());
+    CliRun empty = run("skills", "show", tmp.toString());
     assertEquals(1, empty.code());
     assertTrue(empty.err().contains("has no skill bank (expected " + tmp.resolve("skills").resolve("bank.json")),
         empty.err());
-    Run missing = run("skills", "show", tmp.resolve("nope").toString());
+    CliRun missing = run("skills", "show", tmp.resolve("nope").toString());
     assertEquals(2, missing.code());
     assertTrue(missing.err().contains("no such run directory"), missing.err());
     Files.createDirectories(tmp.resolve("broken/skills"));
     Files.writeString(tmp.resolve("broken/skills/bank.json"), "{\"format\": 9}");
-    Run broken = run("skills", "show", tmp.resolve("broken").toString());
+    CliRun broken = run("skills", "show", tmp.resolve("broken").toString());
     assertEquals(1, broken.code());
     assertTrue(broken.err().contains("bank.json"), broken.err());
     assertEquals(2, run("skills", "show").code());
@@ -91,7 +80,7 @@ class ServeCliTest {
 
   @Test
   void modelInfoDescribesTheBuiltInModel() {
-    Run r = run("model", "info", "builtin:tiny");
+    CliRun r = run("model", "info", "builtin:tiny");
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("model_type: qwen3"), r.out());
     assertTrue(r.out().contains("layers: 2, hidden: 64"), r.out());
@@ -105,15 +94,15 @@ class ServeCliTest {
     try (ChatModel m = ChatModel.open("builtin:tiny")) {
       m.languageModel().save(tmp.resolve("ckpt"), java.util.Map.of());
     }
-    Run r = run("model", "info", tmp.resolve("ckpt").toString());
+    CliRun r = run("model", "info", tmp.resolve("ckpt").toString());
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("stored dtype: F32"), r.out());
     Files.createDirectories(tmp.resolve("empty"));
-    Run bad = run("model", "info", tmp.resolve("empty").toString());
+    CliRun bad = run("model", "info", tmp.resolve("empty").toString());
     assertEquals(1, bad.code());
     assertTrue(bad.err().contains("cannot load the model") && bad.err().contains("config.json"), bad.err());
     assertEquals(2, run("model", "info", tmp.resolve("nope").toString()).code());
-    Run size = run("model", "info", "builtin:huge");
+    CliRun size = run("model", "info", "builtin:huge");
     assertEquals(2, size.code());
     assertTrue(size.err().contains("unknown built-in size 'huge'"), size.err());
     assertEquals(2, run("model").code());
@@ -121,7 +110,7 @@ class ServeCliTest {
 
   @Test
   void modelGeneratePrintsTheSameReplyAsTheServer() {
-    Run r = run("model", "generate", "builtin:tiny", "--system", "Rules.", "--prompt", "Push the box",
+    CliRun r = run("model", "generate", "builtin:tiny", "--system", "Rules.", "--prompt", "Push the box",
         "--max-tokens", "6", "--temperature", "0", "--usage");
     assertEquals(0, r.code(), r.err());
     try (ChatModel m = ChatModel.open("builtin:tiny")) {
@@ -136,10 +125,10 @@ class ServeCliTest {
 
   @Test
   void modelGenerateUsageErrors() {
-    Run noPrompt = run("model", "generate", "builtin:tiny");
+    CliRun noPrompt = run("model", "generate", "builtin:tiny");
     assertEquals(2, noPrompt.code());
     assertTrue(noPrompt.err().contains("--prompt"), noPrompt.err());
-    Run cold = run("model", "generate", "builtin:tiny", "--prompt", "x", "--temperature", "-1");
+    CliRun cold = run("model", "generate", "builtin:tiny", "--prompt", "x", "--temperature", "-1");
     assertEquals(2, cold.code());
     assertTrue(cold.err().contains("--temperature"), cold.err());
     assertEquals(2, run("model", "generate", "builtin:tiny", "--prompt", "x", "--max-tokens", "0").code());
@@ -148,17 +137,17 @@ class ServeCliTest {
   @Test
   void serveUsageErrors() throws Exception {
     assertEquals(2, run("serve").code());
-    Run missing = run("serve", tmp.resolve("nope").toString());
+    CliRun missing = run("serve", tmp.resolve("nope").toString());
     assertEquals(2, missing.code());
     assertTrue(missing.err().contains("no such checkpoint directory"), missing.err());
-    Run port = run("serve", "builtin:tiny", "--port", "70000");
+    CliRun port = run("serve", "builtin:tiny", "--port", "70000");
     assertEquals(2, port.code());
     assertTrue(port.err().contains("port"), port.err());
-    Run delay = run("serve", "builtin:tiny", "--debug-delay", "soon");
+    CliRun delay = run("serve", "builtin:tiny", "--debug-delay", "soon");
     assertEquals(2, delay.code());
     assertTrue(delay.err().contains("--debug-delay"), delay.err());
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      Run busy = run("serve", "builtin:tiny", "--port", String.valueOf(taken.getLocalPort()));
+      CliRun busy = run("serve", "builtin:tiny", "--port", String.valueOf(taken.getLocalPort()));
       assertEquals(1, busy.code());
       assertTrue(busy.err().contains("cannot listen on 127.0.0.1:" + taken.getLocalPort()), busy.err());
     }
@@ -166,7 +155,7 @@ class ServeCliTest {
 
   @Test
   void helpListsTheNewCommands() {
-    Run r = run("--help");
+    CliRun r = run("--help");
     for (String command : new String[] {"serve", "skills", "model"}) {
       assertTrue(r.out().lines().anyMatch(l -> l.trim().startsWith(command + " ")), command + " in:\n" + r.out());
     }
