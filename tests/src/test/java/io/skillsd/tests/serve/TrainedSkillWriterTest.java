@@ -12,7 +12,6 @@ import ai.djl.training.GradientCollector;
 import io.skillsd.actors.serve.ChatMessage;
 import io.skillsd.actors.serve.ChatModel;
 import io.skillsd.actors.serve.ChatServer;
-import io.skillsd.actors.serve.ServeSettings;
 import io.skillsd.environments.Environment;
 import io.skillsd.environments.Episodes;
 import io.skillsd.environments.Trajectory;
@@ -22,7 +21,6 @@ import io.skillsd.policies.model.TokenBatch;
 import io.skillsd.policies.optim.AdamW;
 import io.skillsd.skills.Skill;
 import io.skillsd.skills.openai.OpenAiChatClient;
-import io.skillsd.skills.openai.OpenAiSettings;
 import io.skillsd.skills.summarizer.GenerationOptions;
 import io.skillsd.skills.summarizer.ModelSummarizer;
 import io.skillsd.skills.summarizer.ModelSummarizerSettings;
@@ -150,24 +148,14 @@ class TrainedSkillWriterTest {
         2000, 12_000, new GenerationOptions(256, 0.0));
   }
 
-  static ModelSummarizer summarizer(ChatServer server, ModelSummarizerSettings settings) {
-    OpenAiChatClient client = new OpenAiChatClient(OpenAiSettings.of(server.baseUrl().toString(),
-        server.settings().modelName()));
-    return new ModelSummarizer(client.name(), client, settings);
-  }
-
   static Optional<Skill> summarize(ModelSummarizer summarizer) {
     return summarizer.summarize(trajectory, new SummaryContext("it0/guess/g0", 4, 1.0)).join();
   }
 
-  static ServeSettings serve(String name) {
-    return ServeSettings.defaults(name).withAddress("127.0.0.1", 0);
-  }
-
   @Test
   void aTrainedCheckpointServedOverHttpGivesAValidSkill() throws Exception {
-    try (ChatServer server = ChatServer.start(trained, serve("skill-writer"))) {
-      ModelSummarizer summarizer = summarizer(server, settings(3, Duration.ofSeconds(60)));
+    try (ChatServer server = ChatServer.start(trained, SummarizerOverHttpTest.serve("skill-writer"))) {
+      ModelSummarizer summarizer = SummarizerOverHttpTest.summarizer(server, settings(3, Duration.ofSeconds(60)));
       Skill skill = summarize(summarizer).orElseThrow(() -> new AssertionError(
           "no skill after " + trainSteps + " training steps (loss " + finalLoss + "): " + summarizer.stats()));
       assertEquals("Halving the range found the number.", skill.successAnalysis());
