@@ -23,7 +23,6 @@ import io.skillsd.policies.generation.SamplingParams;
 import io.skillsd.policies.prompt.ChatFormat;
 import io.skillsd.policies.prompt.StudentPrompt;
 import io.skillsd.policies.prompt.Transcript;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -192,8 +191,4 @@ public final class RolloutBench {
     return new Measurement("plain loop, batched", n, (System.nanoTime() - start) / 1e9, tokens, turns);
   }
 
-  /** How long a measurement may take at most, for callers that bound it. */
-  public static Duration limit() {
-    return Duration.ofMinutes(30);
-  }
 }

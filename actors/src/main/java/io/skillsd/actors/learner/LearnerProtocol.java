@@ -57,8 +57,6 @@ public final class LearnerProtocol {
     }
   }
 
-  /** The learner could not update; the run must stop (with a checkpoint). */
-  public record UpdateFailed(int iteration, String reason) {}
 
   /** Save θ, θ̄ and the optimizer state into {@code dir}. */
   public record SaveCheckpoint(Path dir, ActorRef<CheckpointSaved> replyTo) implements Command {}

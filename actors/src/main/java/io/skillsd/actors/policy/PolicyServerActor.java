@@ -38,7 +38,6 @@ public final class PolicyServerActor extends AbstractBehavior<Command> {
   private final Map<String, io.skillsd.policies.model.KvCache.RowState> sessions = new java.util.HashMap<>();
   private boolean flushQueued;
   private long batches;
-  private long generatedTokens;
 
   /**
    * @param maxBatch the largest batch; 1 turns batching off (one request at a time)
@@ -191,7 +190,6 @@ public final class PolicyServerActor extends AbstractBehavior<Command> {
       Generate g = batch.get(i);
       g.replyTo().tell(new Generated(g.episodeId(), sampled, gen.logProbs(), text, models.version(), batch.size()));
     }
-    generatedTokens += tokens;
     getContext().getLog().debug("batch {} of {} requests: {} tokens in {} ms", batches, batch.size(), tokens, micros / 1000);
   }
 }

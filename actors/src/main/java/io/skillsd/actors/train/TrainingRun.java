@@ -84,8 +84,7 @@ public final class TrainingRun {
         throw new UncheckedIOException("cannot update " + run.config(), e);
       }
     }
-    Map<String, HostTensor> optimizer = java.nio.file.Files.isRegularFile(checkpoint.resolve(Checkpoints.OPTIMIZER))
-        ? TrainingModels.readAll(checkpoint.resolve(Checkpoints.OPTIMIZER)) : Map.of();
+    Map<String, HostTensor> optimizer = Checkpoints.readOptimizerState(checkpoint); // empty when absent
     SkillBank bank;
     try {
       bank = SkillBank.restore(checkpoint.resolve("skills"), p.skills().bank());
