@@ -49,7 +49,7 @@ final class ModelCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "MODEL", description = "A checkpoint directory, or builtin:tiny / builtin:small10m.")
+    @Parameters(index = "0", paramLabel = "MODEL", description = "A checkpoint directory, or builtin:tiny / builtin:base / builtin:small10m.")
     String model;
 
     @Override
@@ -77,7 +77,7 @@ final class ModelCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "MODEL", description = "A checkpoint directory, or builtin:tiny / builtin:small10m.")
+    @Parameters(index = "0", paramLabel = "MODEL", description = "A checkpoint directory, or builtin:tiny / builtin:base / builtin:small10m.")
     String model;
 
     @Option(names = "--prompt", required = true, description = "The user message.")

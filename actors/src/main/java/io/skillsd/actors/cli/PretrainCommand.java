@@ -9,6 +9,7 @@ import io.skillsd.policies.model.LanguageModel;
 import io.skillsd.policies.pretrain.BaseAgentEvaluation;
 import io.skillsd.policies.pretrain.PretrainSettings;
 import io.skillsd.policies.pretrain.Pretrainer;
+import io.skillsd.policies.prompt.PromptStyle;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -65,9 +66,17 @@ final class PretrainCommand implements Callable<Integer> {
       + "answers until they end, so later turns of failed episodes are in the data.")
   boolean fillToEnd;
 
-  @Option(names = "--init", paramLabel = "DIR", description = "Start from this checkpoint instead of a fresh "
-      + "built-in tiny model (to continue a recipe in stages).")
+  @Option(names = "--init", paramLabel = "DIR", description = "Start from this checkpoint (its size and prompt "
+      + "style) instead of a fresh built-in model, to continue a recipe in stages.")
   Path init;
+
+  @Option(names = "--size", description = "Size of the fresh built-in model: tiny, base or small10m "
+      + "(default: ${DEFAULT-VALUE}).")
+  String size = "base";
+
+  @Option(names = "--prompt-style", description = "How the fresh model is prompted, stored with the checkpoint: "
+      + "compact (no instructions, the skill's golden workflow only) or full (default: ${DEFAULT-VALUE}).")
+  String promptStyle = "compact";
 
   @Option(names = "--evaluate", paramLabel = "DIR", description = "Only measure this checkpoint; no training.")
   Path evaluate;
@@ -104,11 +113,20 @@ final class PretrainCommand implements Callable<Integer> {
     if (init != null && !Files.isDirectory(init)) {
       throw new UserError("no checkpoint directory " + init, 2);
     }
-    try (LanguageModel model = init == null ? LanguageModel.builtIn("tiny", seed, Device.cpu())
+    PromptStyle style;
+    try {
+      style = PromptStyle.parse(promptStyle);
+      if (init == null) {
+        LanguageModel.builtIn(size, seed, Device.cpu()).close(); // validates the size before any work
+      }
+    } catch (IllegalArgumentException e) {
+      throw new UserError(e.getMessage(), 2);
+    }
+    try (LanguageModel model = init == null ? LanguageModel.builtIn(size, seed, Device.cpu(), style)
         : LanguageModel.load(init, Device.cpu())) {
-      out.printf(Locale.ROOT, "pretraining %s (%d parameters) on sokoban/%s: %d steps of %d examples, seed %d%n",
-          init == null ? "the built-in tiny model" : init.toString(), model.info().parameters(), preset, steps,
-          batchSize, seed);
+      out.printf(Locale.ROOT, "pretraining %s (%d parameters, %s prompts) on sokoban/%s: %d steps of %d examples, "
+              + "seed %d%n", init == null ? "a fresh built-in " + size + " model" : init.toString(),
+          model.info().parameters(), model.format().style().id(), preset, steps, batchSize, seed);
       out.flush();
       int every = Math.max(1, steps / 40);
       Pretrainer.Result result = Pretrainer.train(model, settings, p -> {
@@ -152,8 +170,9 @@ final class PretrainCommand implements Callable<Integer> {
     ObjectNode n = json.createObjectNode();
     n.put("command", "skillsd pretrain --preset " + s.preset() + " --steps " + s.steps() + " --seed " + s.seed()
         + " --batch-size " + s.batchSize() + " --learning-rate " + s.learningRate()
-        + (init == null ? "" : " --init " + init) + (s.fillToEnd() ? " --fill-to-end" : ""));
-    n.put("model", init == null ? "builtin:tiny" : init.toString());
+        + (init == null ? " --size " + size + " --prompt-style " + promptStyle : " --init " + init)
+        + (s.fillToEnd() ? " --fill-to-end" : ""));
+    n.put("model", init == null ? "builtin:" + size : init.toString());
     n.put("preset", s.preset());
     n.put("steps", s.steps());
     n.put("seed", s.seed());

@@ -325,7 +325,7 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
         long episodeSeed = seed * 0x9E3779B97F4A7C15L + (long) iteration * 1_000_003L + g * 1_009L + m;
         boolean skillInRollout = settings.objective().algorithm().skillInStudentPrompt() || settings.teacherRollouts();
         Optional<String> rolloutSkill = skillInRollout
-            ? selections.get(g).map(sel -> sel.skill().render()) : Optional.empty();
+            ? selections.get(g).map(sel -> models.format().style().render(sel.skill())) : Optional.empty();
         launch(new Episode(id, iterationTasks.get(g), iteration, g, m, 0, false, settings.temperature(), episodeSeed,
             rolloutSkill, settings.teacherRollouts()));
       }
@@ -373,7 +373,7 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
     Optional<SkillSelection> skill = selections.get(e.group());
     if (skill.isPresent() && settings.objective().algorithm().usesDistillation()) {
       TeacherPrompt prompt = new TeacherPrompt(r.trajectory().instructions(), r.trajectory().firstObservation(),
-          skill.get().skill().render());
+          models.format().style().render(skill.get().skill()));
       teacherPending.put(e.episodeId(), skill.get().skillId());
       teacher.tell(new TeacherProtocol.Score(e.episodeId(), r.transcript(), prompt, scoredAdapter));
     }

@@ -1,6 +1,8 @@
 package io.skillsd.policies.model;
 
 import ai.djl.Device;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.skillsd.policies.checkpoint.CheckpointFormatException;
 import io.skillsd.policies.checkpoint.Checkpoints;
 import io.skillsd.policies.checkpoint.HostTensor;
@@ -9,6 +11,7 @@ import io.skillsd.policies.generation.GenerationRequest;
 import io.skillsd.policies.generation.Generator;
 import io.skillsd.policies.generation.SamplingParams;
 import io.skillsd.policies.prompt.ChatFormat;
+import io.skillsd.policies.prompt.PromptStyle;
 import io.skillsd.policies.prompt.StudentPrompt;
 import io.skillsd.policies.prompt.Transcript;
 import io.skillsd.policies.tokenizer.ChatTemplate;
@@ -30,6 +33,9 @@ import java.util.Map;
  * template, provided its vocabulary is large enough.
  */
 public final class LanguageModel implements AutoCloseable {
+  /** skillsd's own file in a checkpoint directory: how the model is prompted ({@code prompt_style}). */
+  public static final String SKILLSD_JSON = "skillsd.json";
+
   private final CausalLm model;
   private final ChatFormat format;
   private final List<String> storedDtypes;
@@ -67,20 +73,48 @@ public final class LanguageModel implements AutoCloseable {
     }
     List<String> dtypes = Checkpoints.storedDtypes(dir);
     CausalLm model = Checkpoints.load(dir, device);
-    ChatFormat format = new ChatFormat(tokenizer, ChatTemplate.forTokenizer(tokenizer));
+    ChatFormat format = new ChatFormat(tokenizer, ChatTemplate.forTokenizer(tokenizer), readPromptStyle(dir));
     return new LanguageModel(model, format, dtypes, Files.isRegularFile(tokenizerJson) ? tokenizerJson : null);
   }
 
-  /** A freshly initialized model of the given size with the built-in tokenizer and the plain template. */
+  /** A freshly initialized model of the given size with the built-in tokenizer, the plain template, full prompts. */
   public static LanguageModel builtIn(String size, long seed, Device device) {
+    return builtIn(size, seed, device, PromptStyle.FULL);
+  }
+
+  /**
+   * A freshly initialized model of the given size ({@code tiny}, {@code base}, {@code small10m}) with the
+   * built-in tokenizer, the plain template and the given prompt style.
+   */
+  public static LanguageModel builtIn(String size, long seed, Device device, PromptStyle style) {
     WordTokenizer tokenizer = new WordTokenizer();
     ModelConfig config = switch (size) {
       case "tiny" -> ModelConfig.tiny(tokenizer.vocabSize());
+      case "base" -> ModelConfig.base(tokenizer.vocabSize());
       case "small10m" -> ModelConfig.small10m(tokenizer.vocabSize());
-      default -> throw new IllegalArgumentException("unknown built-in size '" + size + "'; allowed: tiny, small10m");
+      default -> throw new IllegalArgumentException(
+          "unknown built-in size '" + size + "'; allowed: tiny, base, small10m");
     };
     return new LanguageModel(CausalLm.random(config, seed, device),
-        new ChatFormat(tokenizer, new ChatTemplate.Plain()), List.of(), null);
+        new ChatFormat(tokenizer, new ChatTemplate.Plain(), style), List.of(), null);
+  }
+
+  /**
+   * The prompt style a checkpoint was trained with: {@code prompt_style} in its {@value #SKILLSD_JSON}, full when
+   * the file is absent (every HuggingFace checkpoint).
+   */
+  public static PromptStyle readPromptStyle(Path dir) {
+    Path file = dir.resolve(SKILLSD_JSON);
+    if (!Files.isRegularFile(file)) {
+      return PromptStyle.FULL;
+    }
+    try {
+      JsonNode n = new ObjectMapper().readTree(file.toFile());
+      JsonNode style = n.get("prompt_style");
+      return style == null ? PromptStyle.FULL : PromptStyle.parse(style.asText());
+    } catch (IOException | IllegalArgumentException e) {
+      throw new CheckpointFormatException(file, e.getMessage());
+    }
   }
 
   public CausalLm model() {
@@ -123,6 +157,16 @@ public final class LanguageModel implements AutoCloseable {
    */
   public void save(Path dir, Map<String, HostTensor> optimizerState) {
     Checkpoints.save(dir, model, optimizerState);
+    try {
+      Path marker = dir.resolve(SKILLSD_JSON);
+      if (format.style() != PromptStyle.FULL) {
+        Files.writeString(marker, "{\n  \"prompt_style\": \"" + format.style().id() + "\"\n}\n");
+      } else {
+        Files.deleteIfExists(marker);
+      }
+    } catch (IOException e) {
+      throw new CheckpointFormatException(dir, "cannot write " + SKILLSD_JSON + ": " + e.getMessage());
+    }
     if (tokenizerSource != null) {
       try {
         for (String name : List.of("tokenizer.json", "tokenizer_config.json")) {

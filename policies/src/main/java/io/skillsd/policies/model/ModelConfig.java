@@ -88,6 +88,14 @@ public record ModelConfig(
     return new ModelConfig("qwen3", vocabSize, 64, 176, 2, 4, 2, 16, 10_000.0, 1e-6, true, false, 4096);
   }
 
+  /**
+   * The base agent's size: 4 layers, width 128, 4 query heads over 2 KV heads of 32, SwiGLU width 384
+   * (about 0.8M parameters with the built-in tokenizer).
+   */
+  public static ModelConfig base(int vocabSize) {
+    return new ModelConfig("qwen3", vocabSize, 128, 384, 4, 4, 2, 32, 10_000.0, 1e-6, true, false, 4096);
+  }
+
   /** A ~10M-parameter model for benchmarks: 6 layers, width 384, 6 query heads over 2 KV heads of 64. */
   public static ModelConfig small10m(int vocabSize) {
     return new ModelConfig("qwen3", vocabSize, 384, 1024, 6, 6, 2, 64, 10_000.0, 1e-6, true, false, 4096);

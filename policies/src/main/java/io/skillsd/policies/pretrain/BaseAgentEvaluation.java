@@ -114,7 +114,7 @@ public final class BaseAgentEvaluation {
       SokobanEnvironment teacherEnv = new SokobanEnvironment(settings);
       String again = teacherEnv.reset(task);
       plays.add(new Play(plays.size(), teacherEnv, true,
-          format.open(new TeacherPrompt(teacherEnv.instructions(), again, skill.render()))));
+          format.open(new TeacherPrompt(teacherEnv.instructions(), again, format.style().render(skill)))));
     }
     int turns = 0;
     int wellFormed = 0;

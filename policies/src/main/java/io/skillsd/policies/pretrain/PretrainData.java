@@ -28,7 +28,8 @@ import java.util.SplittableRandom;
  * loss on the answers only.
  *
  * <p>Half the examples are teacher episodes: the prompt is {@code new TeacherPrompt(instructions,
- * firstObservation, skill.render())} — what the coordinator gives the teacher — where the skill is the analyst's
+ * firstObservation, format.style().render(skill))} — what the coordinator gives the teacher, in the model's
+ * {@link io.skillsd.policies.prompt.PromptStyle} — where the skill is the analyst's
  * ({@link AnalystSummarizer} with {@link SokobanFactExtractor}, as the runtime configures it) summary of the very
  * episode being taught; the answers replay that episode's plan: the optimal plan 70% of the time, a solving
  * detour 30% (optimal when no detour is found). The other half are student episodes: {@code new
@@ -129,7 +130,7 @@ public final class PretrainData {
       }
       Trajectory t = play(env, task, plan);
       Skill skill = summarize(analyst, t);
-      Transcript opening = format.open(new TeacherPrompt(t.instructions(), t.firstObservation(), skill.render()));
+      Transcript opening = format.open(new TeacherPrompt(t.instructions(), t.firstObservation(), format.style().render(skill)));
       return new Example(kind, task.id(), transcript(format, opening, t));
     }
     Kind kind;

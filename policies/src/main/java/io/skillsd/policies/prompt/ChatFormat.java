@@ -8,21 +8,36 @@ import java.util.List;
  * A tokenizer with its chat template: turns prompts and observations into tokens to append to a
  * {@link Transcript}.
  */
-public record ChatFormat(TextTokenizer tokenizer, ChatTemplate template) {
+public record ChatFormat(TextTokenizer tokenizer, ChatTemplate template, PromptStyle style) {
   public ChatFormat {
+    java.util.Objects.requireNonNull(style, "style");
     if (tokenizer.tokenId(template.endOfTurn()).isEmpty()) {
       throw new IllegalArgumentException("the tokenizer has no single token for " + template.endOfTurn());
     }
   }
 
-  /** The student's opening prompt as tokens. */
-  public Transcript open(StudentPrompt prompt) {
-    return Transcript.open(tokenizer.encode(template.open(prompt.system(), prompt.task())));
+  /** A format with full prompts ({@link PromptStyle#FULL}). */
+  public ChatFormat(TextTokenizer tokenizer, ChatTemplate template) {
+    this(tokenizer, template, PromptStyle.FULL);
   }
 
-  /** The teacher's opening prompt as tokens: the skill sits in the system part. */
+  /** The same tokenizer and template with another prompt style. */
+  public ChatFormat withStyle(PromptStyle other) {
+    return new ChatFormat(tokenizer, template, other);
+  }
+
+  /** The student's opening prompt as tokens; the style decides whether the system part is kept. */
+  public Transcript open(StudentPrompt prompt) {
+    return Transcript.open(tokenizer.encode(template.open(style.system(prompt.system()), prompt.task())));
+  }
+
+  /**
+   * The teacher's opening prompt as tokens: the skill sits in the system part. The skill text is used as given
+   * (render it with {@code style().render(skill)}); the style decides whether the instructions are kept.
+   */
   public Transcript open(TeacherPrompt prompt) {
-    return Transcript.open(tokenizer.encode(template.open(prompt.systemWithSkill(), prompt.task())));
+    TeacherPrompt styled = new TeacherPrompt(style.system(prompt.system()), prompt.task(), prompt.skill());
+    return Transcript.open(tokenizer.encode(template.open(styled.systemWithSkill(), prompt.task())));
   }
 
   /** The teacher's view of a student's dialogue: the same turns after the teacher's opening prompt. */

@@ -20,8 +20,8 @@ public record TeacherPrompt(String system, String task, String skill) {
     }
   }
 
-  /** The system part with the skill appended. */
+  /** The system part with the skill appended (the skill alone when there are no instructions). */
   public String systemWithSkill() {
-    return system + "\n\nSkill:\n" + skill;
+    return system.isEmpty() ? "Skill:\n" + skill : system + "\n\nSkill:\n" + skill;
   }
 }
