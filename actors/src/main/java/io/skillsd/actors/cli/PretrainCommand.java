@@ -131,9 +131,10 @@ final class PretrainCommand implements Callable<Integer> {
       int every = Math.max(1, steps / 40);
       Pretrainer.Result result = Pretrainer.train(model, settings, p -> {
         if (p.step() % every == 0 || p.step() == p.steps() || p.step() == 1) {
-          out.printf(Locale.ROOT, "step %d/%d  loss %.3f (avg %.3f)  lr %.2e  %.0f tokens/s  elapsed %s  eta %s%n",
+          out.printf(Locale.ROOT, "step %d/%d  loss %.3f (avg %.3f)  lr %.2e  %.0f tokens/s  elapsed %s  eta %s%s%n",
               p.step(), p.steps(), p.loss(), p.smoothedLoss(), p.learningRate(), p.tokensPerSecond(),
-              clock(p.elapsedSeconds()), clock(p.etaSeconds()));
+              clock(p.elapsedSeconds()), clock(p.etaSeconds()),
+              p.skippedSteps() == 0 ? "" : "  (" + p.skippedSteps() + " steps skipped: non-finite)");
           out.flush();
         }
       });
@@ -185,6 +186,7 @@ final class PretrainCommand implements Callable<Integer> {
     n.put("seconds", r.seconds());
     n.put("tokens", r.tokens());
     n.put("answer_tokens", r.answerTokens());
+    n.put("skipped_steps", r.skippedSteps());
     ObjectNode kinds = n.putObject("examples");
     r.examples().entrySet().stream().sorted(Map.Entry.comparingByKey())
         .forEach(e -> kinds.put(e.getKey().name().toLowerCase(Locale.ROOT), e.getValue()));

@@ -37,10 +37,25 @@ public final class TrainingModels implements AutoCloseable {
   public static TrainingModels load(String model, long seed, String device) {
     LanguageModel student = model.startsWith("builtin:")
         ? LanguageModel.builtIn(model.substring("builtin:".length()), seed, Devices.choose(device))
-        : LanguageModel.load(Path.of(model), Devices.choose(device));
+        : LanguageModel.load(checkpointPath(model), Devices.choose(device));
     CausalLm teacher = CausalLm.random(student.model().config(), seed + 1, student.model().device());
     teacher.copyFrom(student.model());
     return new TrainingModels(student, teacher);
+  }
+
+  /**
+   * The directory a model setting names: as given when it exists (or is absolute), else under the skillsd
+   * installation ({@code -Dskillsd.home}, set by the launcher) when it exists there — so the shipped
+   * {@code models/base-agent} is found from any working directory.
+   */
+  public static Path checkpointPath(String model) {
+    Path p = Path.of(model);
+    String home = System.getProperty("skillsd.home");
+    if (!p.isAbsolute() && !java.nio.file.Files.exists(p) && home != null
+        && java.nio.file.Files.isDirectory(Path.of(home).resolve(p))) {
+      return Path.of(home).resolve(p);
+    }
+    return p;
   }
 
   /** The teacher's weights inside a checkpoint directory (the student's are the HF-format model files). */

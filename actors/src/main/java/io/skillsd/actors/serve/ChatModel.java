@@ -53,7 +53,7 @@ public final class ChatModel implements AutoCloseable {
       return new ChatModel(LanguageModel.builtIn(spec.substring(BUILTIN_PREFIX.length()), 0,
           CausalLm.defaultDevice()), spec);
     }
-    return new ChatModel(LanguageModel.load(Path.of(spec)), spec);
+    return new ChatModel(LanguageModel.load(io.skillsd.actors.policy.TrainingModels.checkpointPath(spec)), spec);
   }
 
   public String source() {

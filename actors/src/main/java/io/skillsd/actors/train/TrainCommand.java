@@ -50,6 +50,9 @@ public final class TrainCommand implements Callable<Integer> {
     out.printf("episodes: launched %s, completed %s, retried %s, failed %s%n",
         s.get("launched"), s.get("completed"), s.get("retried"), s.get("failed"));
     out.println("run directory: " + result.runDir());
+    if (java.nio.file.Files.isRegularFile(result.runDir().resolve("report.html"))) {
+      out.println("report: " + result.runDir().resolve("report.html"));
+    }
     out.println(result.ok() ? "run finished" : "run FAILED: " + result.message());
     out.flush();
     return result.ok() ? 0 : 1;

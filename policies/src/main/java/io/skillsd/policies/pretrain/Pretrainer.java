@@ -51,7 +51,7 @@ public final class Pretrainer {
    * @param learningRate the step's learning rate
    */
   public record Progress(int step, int steps, double loss, double smoothedLoss, double tokensPerSecond,
-      double elapsedSeconds, double etaSeconds, double learningRate) {}
+      double elapsedSeconds, double etaSeconds, double learningRate, int skippedSteps) {}
 
   /**
    * What a run did.
@@ -64,7 +64,7 @@ public final class Pretrainer {
    * @param examples examples seen, by kind
    */
   public record Result(int steps, double finalSmoothedLoss, double seconds, long tokens, long answerTokens,
-      Map<PretrainData.Kind, Integer> examples) {
+      Map<PretrainData.Kind, Integer> examples, int skippedSteps) {
     public Result {
       examples = Map.copyOf(examples);
     }
@@ -86,6 +86,7 @@ public final class Pretrainer {
     long tokens = 0;
     long answerTokens = 0;
     double smoothed = Double.NaN;
+    int skipped = 0;
     long start = System.nanoTime();
     List<List<PretrainData.Example>> pool = new ArrayList<>();
     try (AdamW optimizer = new AdamW(lm.manager(), new AdamW.Settings(0.9, 0.95, 1e-8, settings.weightDecay()))) {
@@ -107,16 +108,20 @@ public final class Pretrainer {
           optimizer.step(parameters, eta);
         }
         lm.zeroGradients();
-        smoothed = Double.isNaN(smoothed) ? loss : 0.9 * smoothed + 0.1 * loss;
+        if (Double.isFinite(loss)) {
+          smoothed = Double.isNaN(smoothed) ? loss : 0.9 * smoothed + 0.1 * loss;
+        } else {
+          skipped++;
+        }
         double elapsed = (System.nanoTime() - start) / 1e9;
         int done = step + 1;
         progress.accept(new Progress(done, settings.steps(), loss, smoothed, tokens / elapsed, elapsed,
-            elapsed / done * (settings.steps() - done), eta));
+            elapsed / done * (settings.steps() - done), eta, skipped));
       }
     } finally {
       lm.setTrainable(false);
     }
-    return new Result(settings.steps(), smoothed, (System.nanoTime() - start) / 1e9, tokens, answerTokens, seen);
+    return new Result(settings.steps(), smoothed, (System.nanoTime() - start) / 1e9, tokens, answerTokens, seen, skipped);
   }
 
   /** Eight batches of examples of similar length, in a random order. */
@@ -167,8 +172,10 @@ public final class Pretrainer {
           gc.backward(l);
         }
       }
-      if (Double.isFinite(loss)) {
-        GlobalNormClipping.clip(parameters, clip);
+      // A non-finite gradient (an overflow anywhere in the batch) must not reach AdamW: it would turn every
+      // weight into NaN for good. The step is skipped like a non-finite loss.
+      if (Double.isFinite(loss) && !Double.isFinite(GlobalNormClipping.clip(parameters, clip))) {
+        return Double.NaN;
       }
     }
     return loss;

@@ -53,6 +53,7 @@ class LocalClusterTest {
         "skillsd.train.group-size", Integer.toString(GROUP),
         // replies long enough that an iteration's rollouts last a while, so the kill below lands inside one
         "skillsd.train.max-new-tokens", "48"));
+    o.put("skillsd.policy.model", "builtin:tiny");
     List<String> args = new ArrayList<>();
     o.forEach((k, v) -> {
       args.add("-D");

@@ -30,6 +30,8 @@ class SkillSdEndToEndTest {
         Map.entry("skillsd.run.dir", dir.toString()),
         Map.entry("skillsd.run.id", "e2e"),
         Map.entry("skillsd.run.seed", "3"),
+        // a freshly initialized tiny model: fast, and every role is exercised the same
+        Map.entry("skillsd.policy.model", "builtin:tiny"),
         Map.entry("skillsd.environment.options.sokoban.preset", "ragen"),
         // Two training tasks, so each comes back in later iterations and finds its skills.
         Map.entry("skillsd.environment.options.sokoban.train-size", "2"),
