@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code skillsd experiment sokoban}: the paper's comparison of training variants as one command. */
-@Command(name = "experiment",
+@Command(name = "experiment", mixinStandardHelpOptions = true,
     description = "Compare base, GRPO, OPD, skill-augmented GRPO, Skill-SD and its frozen-teacher ablation over "
         + "seeds at equal iterations; write results.md, results.json and learning curves.",
     footer = {"", "Runs go one after another into <out>/<variant>-s<seed>/. Running the same command with the same",
