@@ -19,10 +19,10 @@ import picocli.CommandLine.Parameters;
 @Command(name = "experiment", mixinStandardHelpOptions = true,
     description = "Compare base, GRPO, OPD, skill-augmented GRPO, Skill-SD and its frozen-teacher ablation over "
         + "seeds at equal iterations; write results.md, results.json and learning curves.",
-    footer = {"", "Runs go one after another into <out>/<variant>-s<seed>/. Running the same command with the same",
-        "--out again skips the finished runs and continues with the rest.", "", "Examples:",
+    footer = {"", "Runs go one after another into <out>/<variant>-s<seed>/. The same command",
+        "with the same --out again skips finished runs and continues with the rest.", "", "Examples:",
         "  skillsd experiment sokoban",
-        "  skillsd experiment sokoban --seeds 3 --iterations 150 --out runs/experiment-main",
+        "  skillsd experiment sokoban --seeds 3 --iterations 150 --out runs/exp1",
         "  skillsd experiment sokoban --variants grpo,skill-sd -D skillsd.train.lambda=0.01"})
 public final class ExperimentCommand implements Callable<Integer> {
 
@@ -34,16 +34,16 @@ public final class ExperimentCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "ENVIRONMENT", description = "The environment (e.g. sokoban).")
   String environment;
 
-  @Option(names = "--config", description = "A HOCON file of settings every run starts from (see the reference.conf files).")
+  @Option(names = "--config", paramLabel = "FILE", description = "A HOCON file of settings every run starts from (see the reference.conf files).")
   Path config;
 
   @Option(names = "-D", paramLabel = "KEY=VALUE", description = "Override one setting for every run, e.g. -D skillsd.train.lambda=0.01.")
   Map<String, String> overrides = new LinkedHashMap<>();
 
-  @Option(names = "--seeds", defaultValue = "3", description = "Seeds per variant (skillsd.run.seed = 0 … N-1; default ${DEFAULT-VALUE}).")
+  @Option(names = "--seeds", paramLabel = "N", defaultValue = "3", description = "Seeds per variant (skillsd.run.seed = 0 … N-1; default ${DEFAULT-VALUE}).")
   int seeds;
 
-  @Option(names = "--iterations", defaultValue = "150", description = "Training iterations of every run (default ${DEFAULT-VALUE}).")
+  @Option(names = "--iterations", paramLabel = "N", defaultValue = "150", description = "Training iterations of every run (default ${DEFAULT-VALUE}).")
   int iterations;
 
   @Option(names = "--variants", split = ",", paramLabel = "NAME",

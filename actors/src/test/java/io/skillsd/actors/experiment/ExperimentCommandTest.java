@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code skillsd experiment} end to end: two variants × two seeds × two iterations of real training runs on
- * the shipped base agent (so rates are not all zero), then the same command again, which must start nothing.
+ * the shipped base agent (so rates are not all zero); then the same command again, which must start nothing;
+ * then again after one run lost its summary, which must run that one only.
  */
 class ExperimentCommandTest {
 
@@ -125,6 +126,17 @@ class ExperimentCommandTest {
     try (Stream<Path> entries = Files.list(out)) {
       assertEquals(4, entries.filter(Files::isDirectory).count(), "no new run directory");
     }
+
+    // A run cut short (no summary yet) starts over in a fresh directory; the others stay skipped.
+    Path cut = out.resolve("grpo-s1");
+    Files.delete(cut.resolve(RunRecord.SUMMARY));
+    Files.writeString(cut.resolve("left-over"), "from the interrupted attempt");
+    CliRun third = CliRun.of(command(out));
+    assertEquals(0, third.code(), third.out() + third.err());
+    assertTrue(third.out().contains("3 finished earlier, 1 to run"), third.out());
+    assertTrue(third.out().contains("run 3 of 4: grpo, seed 1: starting"), third.out());
+    assertTrue(RunRecord.finished(cut));
+    assertFalse(Files.exists(cut.resolve("left-over")), "the unfinished run's directory was replaced");
   }
 
   /** Held-out success and completion of the last evaluation, train success and completion of the last 10 iterations. */
