@@ -23,6 +23,8 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs an {@link ExperimentPlan}: one training run after another in this JVM, each in its own run
@@ -32,6 +34,8 @@ import java.util.stream.Stream;
  * starts over. The results are rewritten after every run.
  */
 public final class ExperimentRunner {
+
+  private static final Logger log = LoggerFactory.getLogger(ExperimentRunner.class);
 
   /** What one invocation did. */
   public record Outcome(int planned, int skipped, int ran, int failed, ExperimentResults results) {}
@@ -101,7 +105,8 @@ public final class ExperimentRunner {
         }
       } catch (RuntimeException e) {
         failed++;
-        result = "FAILED: " + e.getMessage();
+        log.error("run {} failed", run.id(), e);
+        result = "FAILED: " + e;
       }
       out.println(head + ": " + result);
       out.flush();
