@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -61,8 +62,9 @@ public final class ExperimentRunner {
       done.add(finishedWithSameSettings(plan.dir(runs.get(i)), settings.get(i)));
     }
     long skipped = done.stream().filter(d -> d).count();
-    out.printf("experiment %s: %d runs (%d variants x %d seeds, %d iterations); %d finished earlier, %d to run%n",
-        plan.out(), runs.size(), plan.variants().size(), plan.seeds(), plan.iterations(), skipped, runs.size() - skipped);
+    out.printf("experiment %s: %d runs (%d variant%s x %d seed%s, %d iterations); %d finished earlier, %d to run%n",
+        plan.out(), runs.size(), plan.variants().size(), plan.variants().size() == 1 ? "" : "s", plan.seeds(),
+        plan.seeds() == 1 ? "" : "s", plan.iterations(), skipped, runs.size() - skipped);
     out.flush();
 
     Map<Variant, List<Double>> seconds = new EnumMap<>(Variant.class);
@@ -78,7 +80,7 @@ public final class ExperimentRunner {
     int failed = 0;
     for (int i = 0; i < runs.size(); i++) {
       ExperimentPlan.Run run = runs.get(i);
-      String head = String.format("run %d of %d: %s, seed %d", i + 1, runs.size(), run.variant().label(), run.seed());
+      String head = String.format(Locale.ROOT, "run %d of %d: %s, seed %d", i + 1, runs.size(), run.variant().label(), run.seed());
       if (done.get(i)) {
         out.println(head + ": finished earlier, skipped");
         out.flush();
@@ -97,7 +99,7 @@ public final class ExperimentRunner {
         if (r.ok()) {
           seconds.computeIfAbsent(run.variant(), v -> new ArrayList<>()).add(took);
           RunRecord rec = run.variant().view(RunRecord.read(r.runDir()).orElseThrow());
-          result = String.format("finished in %s: held-out success %.1f%%, completion %.1f%%", duration(took),
+          result = String.format(Locale.ROOT, "finished in %s: held-out success %.1f%%, completion %.1f%%", duration(took),
               100 * rec.finalHeldout().success(), 100 * rec.finalHeldout().completion());
         } else {
           failed++;
