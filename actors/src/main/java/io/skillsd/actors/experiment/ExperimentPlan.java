@@ -1,0 +1,114 @@
+package io.skillsd.actors.experiment;
+
+import com.typesafe.config.ConfigUtil;
+import io.skillsd.actors.settings.SkillsdSettings;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What an experiment runs: every variant over seeds {@code 0 … seeds-1}, each run with the same base config
+ * (the file, then the {@code -D} overrides), its variant's settings, its seed and the same number of
+ * iterations ({@link Variant#BASE} does not train), in its own run directory {@code <out>/<variant>-s<seed>/}.
+ *
+ * @param environment the registry name of the environment ({@code skillsd.environment.name})
+ * @param configFile the HOCON file of the base config, if any
+ * @param overrides the {@code -D} overrides of the base config; none may set a key the experiment controls
+ * @param seeds how many seeds each variant runs (the run seed is the seed index, so variants share seeds)
+ * @param iterations training iterations of every training run
+ * @param variants the variants, in the table's order, each once
+ * @param out the experiment directory
+ * @param command the command line that started the experiment, as the results record it
+ */
+public record ExperimentPlan(String environment, Optional<Path> configFile, Map<String, String> overrides,
+    int seeds, int iterations, List<Variant> variants, Path out, String command) {
+
+  /** Keys every run gets from the experiment; a {@code -D} for them is refused with the option to use. */
+  static final Map<String, String> CONTROLLED = Map.of(
+      "skillsd.environment.name", "the ENVIRONMENT argument",
+      "skillsd.train.iterations", "--iterations",
+      "skillsd.run.seed", "--seeds",
+      "skillsd.run.dir", "--out",
+      "skillsd.run.id", "--out");
+
+  public ExperimentPlan {
+    Objects.requireNonNull(environment, "environment");
+    Objects.requireNonNull(configFile, "configFile");
+    Objects.requireNonNull(out, "out");
+    Objects.requireNonNull(command, "command");
+    if (environment.isBlank()) {
+      throw new IllegalArgumentException("the environment must not be blank");
+    }
+    if (seeds < 1) {
+      throw new IllegalArgumentException("--seeds must be at least 1, got " + seeds);
+    }
+    if (iterations < 1) {
+      throw new IllegalArgumentException("--iterations must be at least 1, got " + iterations
+          + " (the base variant already evaluates the untrained model)");
+    }
+    if (variants.isEmpty()) {
+      throw new IllegalArgumentException("--variants must name at least one of " + Variant.allLabels());
+    }
+    if (new HashSet<>(variants).size() != variants.size()) {
+      throw new IllegalArgumentException("--variants names a variant twice: " + variants.stream().map(Variant::label).toList());
+    }
+    for (String key : overrides.keySet()) {
+      String option = CONTROLLED.get(key.trim());
+      if (option != null) {
+        throw new IllegalArgumentException("-D " + key.trim() + " is set by the experiment; use " + option);
+      }
+    }
+    overrides = Map.copyOf(overrides);
+    variants = List.copyOf(variants);
+  }
+
+  /** One run of the plan: a variant, a seed and the run id (also its directory's name under {@code out}). */
+  public record Run(Variant variant, int seed) {
+    public Run {
+      Objects.requireNonNull(variant, "variant");
+      if (seed < 0) {
+        throw new IllegalArgumentException("seed must be >= 0, got " + seed);
+      }
+    }
+
+    public String id() {
+      return variant.label() + "-s" + seed;
+    }
+  }
+
+  /**
+   * Every run, seed by seed (all variants of seed 0 first), so an experiment cut short still holds complete
+   * comparisons for the seeds it finished.
+   */
+  public List<Run> runs() {
+    List<Run> runs = new ArrayList<>(seeds * variants.size());
+    for (int seed = 0; seed < seeds; seed++) {
+      for (Variant v : variants) {
+        runs.add(new Run(v, seed));
+      }
+    }
+    return List.copyOf(runs);
+  }
+
+  /** The run directory of {@code run}. */
+  public Path dir(Run run) {
+    return out.resolve(run.id());
+  }
+
+  /** The settings of {@code run}: base config, then the variant's settings, then what the experiment fixes. */
+  public SkillsdSettings settings(Run run) {
+    Map<String, String> o = new LinkedHashMap<>(overrides);
+    o.putAll(run.variant().overrides());
+    o.put("skillsd.environment.name", ConfigUtil.quoteString(environment));
+    o.put("skillsd.train.iterations", Integer.toString(run.variant().iterations(iterations)));
+    o.put("skillsd.run.seed", Integer.toString(run.seed()));
+    o.put("skillsd.run.dir", ConfigUtil.quoteString(out.toString()));
+    o.put("skillsd.run.id", ConfigUtil.quoteString(run.id()));
+    return SkillsdSettings.load(configFile.orElse(null), o);
+  }
+}

@@ -1,0 +1,222 @@
+package io.skillsd.actors.experiment;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigValue;
+import io.skillsd.actors.run.RunDirectory;
+import io.skillsd.actors.settings.SkillsdSettings;
+import io.skillsd.actors.train.TrainSettings;
+import io.skillsd.actors.train.TrainingRun;
+import io.skillsd.environments.EnvironmentRegistry;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs an {@link ExperimentPlan}: one training run after another in this JVM, each in its own run
+ * directory, with a progress line per run (run k of K, variant, seed, elapsed time, ETA from the runs that
+ * finished). A run whose directory already holds a finished run made with the same settings is skipped, so
+ * running the same experiment again continues it; an unfinished run's directory is removed and the run
+ * starts over. The results are rewritten after every run.
+ */
+public final class ExperimentRunner {
+
+  private static final Logger log = LoggerFactory.getLogger(ExperimentRunner.class);
+
+  /** What one invocation did. */
+  public record Outcome(int planned, int skipped, int ran, int failed, ExperimentResults results) {}
+
+  private final ExperimentPlan plan;
+  private final PrintWriter out;
+
+  public ExperimentRunner(ExperimentPlan plan, PrintWriter out) {
+    this.plan = plan;
+    this.out = out;
+  }
+
+  /**
+   * Validates every run's settings, checks finished runs against them, then runs what is left. Bad settings
+   * and a finished run made with other settings fail here, before any run starts, with one-line messages.
+   */
+  public Outcome run() {
+    List<ExperimentPlan.Run> runs = plan.runs();
+    List<SkillsdSettings> settings = runs.stream().map(plan::settings).toList();
+    validate(settings);
+    List<Boolean> done = new ArrayList<>();
+    for (int i = 0; i < runs.size(); i++) {
+      done.add(finishedWithSameSettings(plan.dir(runs.get(i)), settings.get(i)));
+    }
+    long skipped = done.stream().filter(d -> d).count();
+    out.printf("experiment %s: %d runs (%d variant%s x %d seed%s, %d iterations); %d finished earlier, %d to run%n",
+        plan.out(), runs.size(), plan.variants().size(), plan.variants().size() == 1 ? "" : "s", plan.seeds(),
+        plan.seeds() == 1 ? "" : "s", plan.iterations(), skipped, runs.size() - skipped);
+    out.flush();
+
+    Map<Variant, List<Double>> seconds = new EnumMap<>(Variant.class);
+    for (int i = 0; i < runs.size(); i++) {
+      Variant variant = runs.get(i).variant();
+      if (done.get(i)) {
+        RunRecord.read(plan.dir(runs.get(i))).ifPresent(r -> seconds.computeIfAbsent(variant,
+            v -> new ArrayList<>()).add(r.seconds()));
+      }
+    }
+    long start = System.nanoTime();
+    int ran = 0;
+    int failed = 0;
+    for (int i = 0; i < runs.size(); i++) {
+      ExperimentPlan.Run run = runs.get(i);
+      String head = String.format(Locale.ROOT, "run %d of %d: %s, seed %d", i + 1, runs.size(), run.variant().label(), run.seed());
+      if (done.get(i)) {
+        out.println(head + ": finished earlier, skipped");
+        out.flush();
+        continue;
+      }
+      out.printf("%s: starting (elapsed %s, ETA %s)%n", head, duration(seconds(System.nanoTime() - start)),
+          eta(runs.subList(i, runs.size()), done.subList(i, done.size()), seconds));
+      out.flush();
+      removeUnfinished(plan.dir(run));
+      long runStart = System.nanoTime();
+      ran++;
+      String result;
+      try {
+        TrainingRun.Result r = TrainingRun.run(settings.get(i));
+        double took = seconds(System.nanoTime() - runStart);
+        if (r.ok()) {
+          seconds.computeIfAbsent(run.variant(), v -> new ArrayList<>()).add(took);
+          RunRecord rec = run.variant().view(RunRecord.read(r.runDir()).orElseThrow());
+          result = String.format(Locale.ROOT, "finished in %s: held-out success %.1f%%, completion %.1f%%", duration(took),
+              100 * rec.finalHeldout().success(), 100 * rec.finalHeldout().completion());
+        } else {
+          failed++;
+          result = "FAILED after " + duration(took) + ": " + r.message();
+        }
+      } catch (RuntimeException e) {
+        failed++;
+        log.error("run {} failed", run.id(), e);
+        result = "FAILED: " + e;
+      }
+      out.println(head + ": " + result);
+      out.flush();
+      ExperimentResults.read(plan).write();
+    }
+    ExperimentResults results = ExperimentResults.read(plan);
+    results.write();
+    return new Outcome(runs.size(), (int) skipped, ran, failed, results);
+  }
+
+  private void validate(List<SkillsdSettings> settings) {
+    for (SkillsdSettings s : settings) {
+      TrainSettings.from(s); // a bad training setting fails here with the key, the value and what is allowed
+    }
+    SkillsdSettings first = settings.get(0);
+    EnvironmentRegistry.load().provider(first.environment().name()).create(first.environment().options());
+  }
+
+  /**
+   * Whether {@code dir} holds a finished run made with {@code settings}. A finished run made with other
+   * settings is refused: mixing it into the results would compare unlike runs.
+   */
+  private boolean finishedWithSameSettings(Path dir, SkillsdSettings settings) {
+    if (!RunRecord.finished(dir)) {
+      return false;
+    }
+    List<String> differing = differingKeys(dir.resolve(RunDirectory.CONFIG_FILE), settings);
+    if (!differing.isEmpty()) {
+      throw new IllegalArgumentException(dir + " is a finished run made with other settings (" + String.join(", ",
+          differing.subList(0, Math.min(3, differing.size()))) + (differing.size() > 3 ? ", ..." : "")
+          + "); use another --out, or remove that directory to run it again");
+    }
+    return true;
+  }
+
+  /** Keys whose values differ between a run's stored config and {@code settings} (the run's folder aside). */
+  static List<String> differingKeys(Path storedConfig, SkillsdSettings settings) {
+    if (!Files.isRegularFile(storedConfig)) {
+      return List.of(RunDirectory.CONFIG_FILE + " is missing");
+    }
+    Map<String, String> stored = flatten(ConfigFactory.parseFile(storedConfig.toFile()));
+    Map<String, String> wanted = flatten(ConfigFactory.parseString(settings.renderResolved()));
+    TreeSet<String> keys = new TreeSet<>(stored.keySet());
+    keys.addAll(wanted.keySet());
+    return keys.stream().filter(k -> !java.util.Objects.equals(stored.get(k), wanted.get(k))).toList();
+  }
+
+  private static Map<String, String> flatten(Config config) {
+    Map<String, String> flat = new TreeMap<>();
+    for (Map.Entry<String, ConfigValue> e : config.withoutPath("skillsd.run.dir").entrySet()) {
+      flat.put(e.getKey(), e.getValue().render(ConfigRenderOptions.concise()));
+    }
+    return flat;
+  }
+
+  /** Removes what an interrupted or failed run left, so the run starts over in a fresh directory. */
+  private static void removeUnfinished(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    if (!Files.isRegularFile(dir.resolve(RunDirectory.CONFIG_FILE))) {
+      throw new IllegalStateException(dir + " exists but is not a run directory; move it away to run the experiment");
+    }
+    try (Stream<Path> files = Files.walk(dir)) {
+      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot remove the unfinished run " + dir, e);
+    }
+  }
+
+  /**
+   * The time the runs left will take, each estimated by the mean time of its variant's finished runs, or of
+   * all finished training runs when its variant has none yet.
+   */
+  private static String eta(List<ExperimentPlan.Run> left, List<Boolean> done, Map<Variant, List<Double>> seconds) {
+    List<Double> training = seconds.entrySet().stream().filter(e -> e.getKey().trains())
+        .flatMap(e -> e.getValue().stream()).toList();
+    double total = 0;
+    for (int i = 0; i < left.size(); i++) {
+      if (done.get(i)) {
+        continue;
+      }
+      Variant v = left.get(i).variant();
+      Optional<Double> estimate = mean(seconds.getOrDefault(v, List.of()))
+          .or(() -> v.trains() ? mean(training) : Optional.empty());
+      if (estimate.isEmpty()) {
+        return "after the first " + (v.trains() ? "training run" : v.label() + " run");
+      }
+      total += estimate.get();
+    }
+    return duration(total);
+  }
+
+  private static Optional<Double> mean(List<Double> xs) {
+    return xs.isEmpty() ? Optional.empty() : Optional.of(xs.stream().mapToDouble(Double::doubleValue).average().orElseThrow());
+  }
+
+  private static double seconds(long nanos) {
+    return nanos / 1e9;
+  }
+
+  static String duration(double seconds) {
+    long s = Math.round(seconds);
+    if (s >= 3600) {
+      return String.format("%dh%02dm%02ds", s / 3600, s / 60 % 60, s % 60);
+    }
+    return s >= 60 ? String.format("%dm%02ds", s / 60, s % 60) : s + "s";
+  }
+}

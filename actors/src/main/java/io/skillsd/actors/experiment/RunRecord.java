@@ -1,0 +1,131 @@
+package io.skillsd.actors.experiment;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.TreeMap;
+
+/**
+ * What one finished run says, read from its directory: the per-iteration training curve and the held-out
+ * evaluations of {@code metrics.jsonl} ({@code "type": "train"} lines with {@code success} and
+ * {@code completion}; {@code "type": "eval"} lines with {@code heldout_success} and {@code heldout_completion}),
+ * and the wall time from {@code summary.json}. A line repeated for an iteration (a resumed run) counts once,
+ * the later one.
+ *
+ * @param train one point per training iteration, in iteration order (empty for a run without training)
+ * @param heldout one point per held-out evaluation iteration, in iteration order; the last is the final one
+ * @param seconds the run's time as its summary records it
+ */
+public record RunRecord(List<Point> train, List<Point> heldout, double seconds) {
+
+  /** The summary file a run writes when it ends; {@code "ok": true} marks a finished run. */
+  public static final String SUMMARY = "summary.json";
+  /** The per-iteration metrics of a run. */
+  public static final String METRICS = "metrics.jsonl";
+  /** How many of the last training iterations the train columns average. */
+  public static final int LAST_ITERATIONS = 10;
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Success and completion rates (in [0, 1]) at one iteration. */
+  public record Point(int iteration, double success, double completion) {
+    public Point {
+      if (iteration < 0) {
+        throw new IllegalArgumentException("iteration must be >= 0, got " + iteration);
+      }
+    }
+  }
+
+  public RunRecord {
+    train = List.copyOf(train);
+    heldout = List.copyOf(heldout);
+    if (heldout.isEmpty()) {
+      throw new IllegalArgumentException("a finished run has at least one held-out evaluation");
+    }
+  }
+
+  /** Whether {@code runDir} holds a run that ended successfully (its summary exists and says ok). */
+  public static boolean finished(Path runDir) {
+    Path summary = runDir.resolve(SUMMARY);
+    if (!Files.isRegularFile(summary)) {
+      return false;
+    }
+    try {
+      return JSON.readTree(summary.toFile()).path("ok").asBoolean(false);
+    } catch (IOException e) {
+      return false; // a summary cut short by an interruption: the run did not finish
+    }
+  }
+
+  /** The record of a finished run; empty when the run has not finished (see {@link #finished}). */
+  public static Optional<RunRecord> read(Path runDir) {
+    if (!finished(runDir)) {
+      return Optional.empty();
+    }
+    TreeMap<Integer, Point> train = new TreeMap<>();
+    TreeMap<Integer, Point> heldout = new TreeMap<>();
+    Path metrics = runDir.resolve(METRICS);
+    try {
+      for (String line : Files.readAllLines(metrics, StandardCharsets.UTF_8)) {
+        if (line.isBlank()) {
+          continue;
+        }
+        JsonNode n = JSON.readTree(line);
+        int iteration = n.path("iteration").asInt();
+        switch (n.path("type").asText()) {
+          case "train" -> train.put(iteration, new Point(iteration, number(n, "success", metrics), number(n, "completion", metrics)));
+          case "eval" -> heldout.put(iteration, new Point(iteration, number(n, "heldout_success", metrics),
+              number(n, "heldout_completion", metrics)));
+          default -> { }
+        }
+      }
+      if (heldout.isEmpty()) {
+        throw new IllegalStateException(metrics + " has no held-out evaluation although the run finished");
+      }
+      double seconds = JSON.readTree(runDir.resolve(SUMMARY).toFile()).path("summary").path("seconds").asDouble(0);
+      return Optional.of(new RunRecord(List.copyOf(train.values()), List.copyOf(heldout.values()), seconds));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + metrics, e);
+    }
+  }
+
+  private static double number(JsonNode line, String key, Path file) {
+    JsonNode v = line.get(key);
+    if (v == null || !v.isNumber()) {
+      throw new IllegalStateException(file + ": a " + line.path("type").asText() + " line has no number '" + key + "'");
+    }
+    return v.asDouble();
+  }
+
+  /** The record of the starting model alone: the first held-out evaluation (before training), no training. */
+  public RunRecord untrained() {
+    return new RunRecord(List.of(), List.of(heldout.get(0)), seconds);
+  }
+
+  /** The final held-out evaluation. */
+  public Point finalHeldout() {
+    return heldout.get(heldout.size() - 1);
+  }
+
+  /** Mean training success over the last {@link #LAST_ITERATIONS} iterations; empty without training. */
+  public OptionalDouble trainSuccess() {
+    return lastMean(true);
+  }
+
+  /** Mean training completion over the last {@link #LAST_ITERATIONS} iterations; empty without training. */
+  public OptionalDouble trainCompletion() {
+    return lastMean(false);
+  }
+
+  private OptionalDouble lastMean(boolean success) {
+    return train.subList(Math.max(0, train.size() - LAST_ITERATIONS), train.size()).stream()
+        .mapToDouble(p -> success ? p.success() : p.completion()).average();
+  }
+}

@@ -1,0 +1,84 @@
+package io.skillsd.actors.experiment;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * One row of the paper's comparison: a name and the settings it puts over the experiment's base config.
+ * Keys a variant does not set (λ, clipping, the teacher-sync interval, …) come from the base config, so a
+ * preset given with {@code --config} applies to every variant alike.
+ */
+public enum Variant {
+  /**
+   * No training: the held-out evaluation of the starting model only. Its run plays one throwaway iteration
+   * (GRPO on one group of two, learning rate 1e-30, too small to change float32 weights) and the results keep
+   * only the evaluation before it: a run of zero iterations evaluates twice at iteration 0 with the same
+   * episode ids, which the coordinator does not survive reliably.
+   */
+  BASE("base", Map.of("skillsd.train.algorithm", "grpo", "skillsd.train.learning-rate", "1e-30",
+      "skillsd.train.tasks-per-iteration", "1", "skillsd.train.group-size", "2")),
+  /** Vanilla GRPO (λ = 0). */
+  GRPO("grpo", Map.of("skillsd.train.algorithm", "grpo")),
+  /** Vanilla on-policy distillation from the skill-conditioned teacher, no reward term. */
+  OPD("opd", Map.of("skillsd.train.algorithm", "opd")),
+  /** GRPO with the retrieved skill in the student's own prompt during training (none at evaluation). */
+  SKILL_AUGMENTED_GRPO("skill-augmented-grpo", Map.of("skillsd.train.algorithm", "skill-augmented-grpo")),
+  /** Skill-SD with the base config's teacher sync (dynamic unless the config says otherwise). */
+  SKILL_SD("skill-sd", Map.of("skillsd.train.algorithm", "skill-sd")),
+  /** The ablation: Skill-SD with the teacher frozen at the starting weights. */
+  SKILL_SD_FROZEN("skill-sd-frozen", Map.of("skillsd.train.algorithm", "skill-sd", "skillsd.train.teacher-sync", "frozen"));
+
+  private final String label;
+  private final Map<String, String> overrides;
+
+  Variant(String label, Map<String, String> overrides) {
+    this.label = label;
+    this.overrides = overrides;
+  }
+
+  /** The name on the command line, in run directory names and in the results table. */
+  public String label() {
+    return label;
+  }
+
+  /** The settings this variant puts over the base config. */
+  public Map<String, String> overrides() {
+    return overrides;
+  }
+
+  /** Whether runs of this variant train at all. */
+  public boolean trains() {
+    return this != BASE;
+  }
+
+  /** The iterations a run of this variant gets in an experiment of {@code iterations}. */
+  public int iterations(int iterations) {
+    return trains() ? iterations : 1;
+  }
+
+  /**
+   * What the results take from a finished run of this variant: the whole record, or for {@link #BASE} the
+   * starting model's evaluation only.
+   */
+  public RunRecord view(RunRecord record) {
+    return trains() ? record : record.untrained();
+  }
+
+  /** The variant named {@code label}; an unknown name fails with the allowed names. */
+  public static Variant parse(String label) {
+    String wanted = label.trim().toLowerCase(Locale.ROOT);
+    for (Variant v : values()) {
+      if (v.label.equals(wanted)) {
+        return v;
+      }
+    }
+    throw new IllegalArgumentException("unknown variant '" + label + "' (allowed: " + allLabels() + ")");
+  }
+
+  /** Every variant's name, comma-separated, in the table's order. */
+  public static String allLabels() {
+    return Arrays.stream(values()).map(Variant::label).collect(Collectors.joining(","));
+  }
+}

@@ -1,0 +1,177 @@
+package io.skillsd.actors.experiment;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.typesafe.config.ConfigFactory;
+import io.skillsd.actors.cli.CliRun;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code skillsd experiment} end to end: two variants × two seeds × two iterations of real training runs on
+ * the shipped base agent (so rates are not all zero); then the same command again, which must start nothing;
+ * then again after one run lost its summary, which must run that one only.
+ */
+class ExperimentCommandTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final List<String> VARIANTS = List.of("grpo", "skill-sd");
+
+  @TempDir
+  Path dir;
+
+  private String[] command(Path out) {
+    List<String> args = new ArrayList<>(List.of("experiment", "sokoban", "--seeds", "2", "--iterations", "2",
+        "--variants", String.join(",", VARIANTS), "--out", out.toString()));
+    for (String o : new String[] {
+        "skillsd.policy.model=" + baseAgent(),
+        "skillsd.environment.options.sokoban.preset=ragen",
+        "skillsd.train.tasks-per-iteration=2",
+        "skillsd.train.group-size=2",
+        "skillsd.train.eval-episodes=4",
+        "skillsd.train.checkpoint-every=0"}) {
+      args.add("-D");
+      args.add(o);
+    }
+    return args.toArray(String[]::new);
+  }
+
+  /** The shipped base agent, found from the module directory the tests run in. */
+  private static Path baseAgent() {
+    for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+      Path agent = p.resolve("models/base-agent");
+      if (Files.isRegularFile(agent.resolve("config.json"))) {
+        return agent;
+      }
+    }
+    throw new IllegalStateException("models/base-agent not found above " + Path.of("").toAbsolutePath());
+  }
+
+  @Test
+  void runsEveryVariantAndSeedWritesTheTableAndContinuesWithoutRerunning() throws Exception {
+    Path out = dir.resolve("exp");
+    CliRun first = CliRun.of(command(out));
+    assertEquals(0, first.code(), first.out() + first.err());
+    assertTrue(first.out().contains("0 finished earlier, 4 to run"), first.out());
+
+    // Every run has its own finished run directory.
+    Map<String, FileTime> summaries = new HashMap<>();
+    for (String v : VARIANTS) {
+      for (int seed = 0; seed < 2; seed++) {
+        Path run = out.resolve(v + "-s" + seed);
+        assertTrue(RunRecord.finished(run), "finished run in " + run);
+        assertEquals(seed, ConfigFactory.parseFile(run.resolve("config.conf").toFile()).getInt("skillsd.run.seed"), "seed of " + run);
+        summaries.put(run.toString(), Files.getLastModifiedTime(run.resolve(RunRecord.SUMMARY)));
+      }
+    }
+
+    // The table's cells are the mean ± sample std over seeds of what the runs' metrics say.
+    Map<String, List<String>> table = tableRows(Files.readString(out.resolve("results.md")));
+    assertEquals(VARIANTS, List.copyOf(table.keySet()));
+    JsonNode json = JSON.readTree(out.resolve("results.json").toFile());
+    for (int i = 0; i < VARIANTS.size(); i++) {
+      String v = VARIANTS.get(i);
+      List<double[]> perSeed = new ArrayList<>(); // held-out success, held-out completion, train success, train completion
+      for (int seed = 0; seed < 2; seed++) {
+        perSeed.add(fromMetrics(out.resolve(v + "-s" + seed).resolve("metrics.jsonl")));
+      }
+      List<String> cells = table.get(v);
+      assertEquals("2", cells.get(0), "seeds of " + v);
+      String[] keys = {"heldout_success", "heldout_completion", "train_success", "train_completion"};
+      for (int k = 0; k < 4; k++) {
+        double a = perSeed.get(0)[k];
+        double b = perSeed.get(1)[k];
+        double mean = (a + b) / 2;
+        double std = Math.abs(a - b) / Math.sqrt(2); // sample std of two values
+        assertEquals(String.format(Locale.ROOT, "%.1f ± %.1f", 100 * mean, 100 * std), cells.get(k + 1), v + " " + keys[k]);
+        JsonNode stat = json.path("variants").get(i).path(keys[k]);
+        assertEquals(mean, stat.path("mean").asDouble(), 1e-12, v + " " + keys[k]);
+        assertEquals(std, stat.path("std").asDouble(), 1e-12, v + " " + keys[k]);
+      }
+    }
+    assertTrue(Files.readString(out.resolve("results.md")).contains("./skillsd experiment sokoban --seeds 2"),
+        "the table records the command");
+
+    for (String chart : new String[] {"curves.png", "heldout.png"}) {
+      BufferedImage image = ImageIO.read(out.resolve(chart).toFile());
+      assertNotNull(image, chart + " is a readable image");
+      assertTrue(image.getWidth() > 100 && image.getHeight() > 100, chart);
+    }
+
+    // The same command again finds every run finished and starts none.
+    CliRun second = CliRun.of(command(out));
+    assertEquals(0, second.code(), second.out() + second.err());
+    assertTrue(second.out().contains("4 finished earlier, 0 to run"), second.out());
+    assertFalse(second.out().contains("starting"), second.out());
+    for (Map.Entry<String, FileTime> e : summaries.entrySet()) {
+      assertEquals(e.getValue(), Files.getLastModifiedTime(Path.of(e.getKey()).resolve(RunRecord.SUMMARY)), e.getKey());
+    }
+    try (Stream<Path> entries = Files.list(out)) {
+      assertEquals(4, entries.filter(Files::isDirectory).count(), "no new run directory");
+    }
+
+    // A run cut short (no summary yet) starts over in a fresh directory; the others stay skipped.
+    Path cut = out.resolve("grpo-s1");
+    Files.delete(cut.resolve(RunRecord.SUMMARY));
+    Files.writeString(cut.resolve("left-over"), "from the interrupted attempt");
+    CliRun third = CliRun.of(command(out));
+    assertEquals(0, third.code(), third.out() + third.err());
+    assertTrue(third.out().contains("3 finished earlier, 1 to run"), third.out());
+    assertTrue(third.out().contains("run 3 of 4: grpo, seed 1: starting"), third.out());
+    assertTrue(RunRecord.finished(cut));
+    assertFalse(Files.exists(cut.resolve("left-over")), "the unfinished run's directory was replaced");
+  }
+
+  /** Held-out success and completion of the last evaluation, train success and completion of the last 10 iterations. */
+  private static double[] fromMetrics(Path metrics) throws IOException {
+    List<JsonNode> train = new ArrayList<>();
+    JsonNode lastEval = null;
+    for (String line : Files.readAllLines(metrics)) {
+      JsonNode n = JSON.readTree(line);
+      if (n.path("type").asText().equals("train")) {
+        train.add(n);
+      } else if (n.path("type").asText().equals("eval")) {
+        lastEval = n;
+      }
+    }
+    assertNotNull(lastEval, "an evaluation in " + metrics);
+    assertEquals(2, train.size(), "two iterations in " + metrics);
+    List<JsonNode> last = train.subList(Math.max(0, train.size() - 10), train.size());
+    return new double[] {lastEval.path("heldout_success").asDouble(), lastEval.path("heldout_completion").asDouble(),
+        last.stream().mapToDouble(n -> n.path("success").asDouble()).average().orElseThrow(),
+        last.stream().mapToDouble(n -> n.path("completion").asDouble()).average().orElseThrow()};
+  }
+
+  /** The markdown table's rows: variant → the other cells. */
+  static Map<String, List<String>> tableRows(String markdown) {
+    Map<String, List<String>> rows = new java.util.LinkedHashMap<>();
+    for (String line : markdown.lines().toList()) {
+      if (!line.startsWith("| ") || line.startsWith("| variant") || line.startsWith("|---")) {
+        continue;
+      }
+      List<String> cells = new ArrayList<>();
+      for (String c : line.substring(1, line.length() - 1).split("\\|")) {
+        cells.add(c.trim());
+      }
+      rows.put(cells.get(0), cells.subList(1, cells.size()));
+    }
+    return rows;
+  }
+}

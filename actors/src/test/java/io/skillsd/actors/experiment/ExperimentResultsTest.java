@@ -1,0 +1,147 @@
+package io.skillsd.actors.experiment;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The results of an experiment whose runs are already on disk (written here by hand, so every number has a
+ * known value): the statistics, the table, the skip of finished runs and the refusal of unlike runs.
+ */
+class ExperimentResultsTest {
+
+  @TempDir
+  Path dir;
+
+  private ExperimentPlan plan(List<Variant> variants, int seeds) {
+    return new ExperimentPlan("sokoban", Optional.empty(), Map.of("skillsd.train.eval-episodes", "4"), seeds, 12,
+        variants, dir, "./skillsd experiment sokoban");
+  }
+
+  /** A finished run of {@code plan} with the given metrics lines. */
+  private static void fakeRun(ExperimentPlan plan, ExperimentPlan.Run run, List<String> metrics) throws Exception {
+    Path d = Files.createDirectories(plan.dir(run));
+    Files.writeString(d.resolve("config.conf"), plan.settings(run).renderResolved() + "\n");
+    Files.write(d.resolve(RunRecord.METRICS), metrics);
+    Files.writeString(d.resolve(RunRecord.SUMMARY), "{\"ok\": true, \"message\": \"finished\", \"summary\": {\"seconds\": 3.5}}");
+  }
+
+  private static String train(int iteration, double success, double completion) {
+    return "{\"type\":\"train\",\"iteration\":" + iteration + ",\"success\":" + success + ",\"completion\":" + completion + "}";
+  }
+
+  private static String eval(String label, int iteration, double success, double completion) {
+    return "{\"type\":\"eval\",\"label\":\"" + label + "\",\"iteration\":" + iteration + ",\"heldout_success\":" + success
+        + ",\"heldout_completion\":" + completion + "}";
+  }
+
+  /** 12 iterations: success 0 for the first two, then {@code s}; completion 1 for the first two, then {@code c}. */
+  private static List<String> trainedRun(double s, double c, double heldout) {
+    List<String> lines = new ArrayList<>();
+    lines.add(eval("before", 0, 0.125, 0.25));
+    for (int i = 1; i <= 12; i++) {
+      lines.add(train(i, i <= 2 ? 0 : s, i <= 2 ? 1 : c));
+    }
+    lines.add(eval("after", 12, heldout, heldout / 2));
+    return lines;
+  }
+
+  @Test
+  void statisticsAreMeanAndSampleStdOverSeedsOfTheLastTenIterationsAndTheFinalEvaluation() throws Exception {
+    ExperimentPlan p = plan(List.of(Variant.BASE, Variant.GRPO), 3);
+    double[] heldout = {0.25, 0.5, 0.75};
+    for (ExperimentPlan.Run run : p.runs()) {
+      if (run.variant() == Variant.BASE) {
+        // before 0.125 / after 0.5: base shows the evaluation before its throwaway iteration
+        fakeRun(p, run, List.of(eval("before", 0, 0.125, 0.25), train(1, 0.9, 0.9), eval("after", 1, 0.5, 0.5)));
+      } else {
+        // seed s: success 0.1·(s+1) in iterations 3..12; the last ten are iterations 3..12
+        fakeRun(p, run, trainedRun(0.1 * (run.seed() + 1), 0.5, heldout[run.seed()]));
+      }
+    }
+    // A repeated line for an iteration (a resumed run) counts once, the later one.
+    Path grpo0 = p.dir(new ExperimentPlan.Run(Variant.GRPO, 0));
+    List<String> lines = new ArrayList<>(Files.readAllLines(grpo0.resolve(RunRecord.METRICS)));
+    lines.add(lines.size() - 1, train(12, 0.1, 0.5));
+    Files.write(grpo0.resolve(RunRecord.METRICS), lines);
+
+    StringWriter console = new StringWriter();
+    ExperimentRunner.Outcome o = new ExperimentRunner(p, new PrintWriter(console)).run();
+    assertEquals(6, o.planned());
+    assertEquals(6, o.skipped());
+    assertEquals(0, o.ran());
+    assertTrue(console.toString().contains("6 finished earlier, 0 to run"), console.toString());
+
+    Map<Variant, ExperimentResults.Row> rows = new java.util.EnumMap<>(Variant.class);
+    o.results().rows().forEach(r -> rows.put(r.variant(), r));
+    ExperimentResults.Row base = rows.get(Variant.BASE);
+    assertEquals(0.125, base.heldoutSuccess().mean(), 1e-12);
+    assertEquals(0.0, base.heldoutSuccess().std(), 1e-12);
+    assertEquals(0, base.trainSuccess().n(), "base has no train figures");
+    ExperimentResults.Row grpo = rows.get(Variant.GRPO);
+    assertEquals(3, grpo.seeds());
+    assertEquals(0.5, grpo.heldoutSuccess().mean(), 1e-12);
+    assertEquals(0.25, grpo.heldoutSuccess().std(), 1e-12); // sqrt((0.25² + 0 + 0.25²) / 2)
+    assertEquals(0.25, grpo.heldoutCompletion().mean(), 1e-12);
+    assertEquals(0.2, grpo.trainSuccess().mean(), 1e-12); // mean of 0.1, 0.2, 0.3
+    assertEquals(0.1, grpo.trainSuccess().std(), 1e-12);
+    assertEquals(0.5, grpo.trainCompletion().mean(), 1e-12, "iterations 1 and 2 are not among the last ten");
+
+    String md = Files.readString(dir.resolve(ExperimentResults.TABLE));
+    Map<String, List<String>> table = ExperimentCommandTest.tableRows(md);
+    assertEquals(List.of("3", "12.5 ± 0.0", "25.0 ± 0.0", "—", "—"), table.get("base"));
+    assertEquals(List.of("3", "50.0 ± 25.0", "25.0 ± 12.5", "20.0 ± 10.0", "50.0 ± 0.0"), table.get("grpo"));
+    assertTrue(md.contains("./skillsd experiment sokoban"), md);
+    assertTrue(ImageIO.read(dir.resolve(LearningCurves.CURVES).toFile()) != null);
+    assertTrue(ImageIO.read(dir.resolve(LearningCurves.HELDOUT).toFile()) != null);
+  }
+
+  @Test
+  void unfinishedRunsAreLeftOutAndNamed() throws Exception {
+    ExperimentPlan p = plan(List.of(Variant.GRPO), 2);
+    fakeRun(p, p.runs().get(0), trainedRun(0.5, 0.5, 0.5));
+    fakeRun(p, p.runs().get(1), trainedRun(0.5, 0.5, 0.5));
+    Files.writeString(p.dir(p.runs().get(1)).resolve(RunRecord.SUMMARY), "{\"ok\": false, \"message\": \"interrupted\"}");
+    assertFalse(RunRecord.finished(p.dir(p.runs().get(1))));
+
+    ExperimentResults results = ExperimentResults.read(p);
+    assertEquals(1, results.finishedRuns());
+    results.write();
+    String md = Files.readString(dir.resolve(ExperimentResults.TABLE));
+    assertEquals(List.of("1 of 2", "50.0", "25.0", "50.0", "50.0"), ExperimentCommandTest.tableRows(md).get("grpo"));
+    assertTrue(md.contains("Not finished (1 of 2 runs): grpo-s1"), md);
+  }
+
+  @Test
+  void aFinishedRunMadeWithOtherSettingsIsRefusedBeforeAnythingRuns() throws Exception {
+    ExperimentPlan p = plan(List.of(Variant.GRPO), 1);
+    fakeRun(p, p.runs().get(0), trainedRun(0.5, 0.5, 0.5));
+    ExperimentPlan other = new ExperimentPlan("sokoban", Optional.empty(), Map.of("skillsd.train.eval-episodes", "8"), 1, 12,
+        List.of(Variant.GRPO), dir, "cmd");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new ExperimentRunner(other, new PrintWriter(new StringWriter())).run());
+    assertTrue(e.getMessage().contains("skillsd.train.eval-episodes"), e.getMessage());
+  }
+
+  @Test
+  void statFormatsPercentages() {
+    assertEquals("50.0 ± 25.0", Stat.of(List.of(0.25, 0.5, 0.75)).percent());
+    assertEquals("40.0", Stat.of(List.of(0.4)).percent());
+    assertEquals("—", Stat.of(List.of()).percent());
+    assertEquals("1m05s", ExperimentRunner.duration(65));
+    assertEquals("2h00m01s", ExperimentRunner.duration(7201));
+  }
+}
