@@ -270,6 +270,11 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
   private void afterEval() {
     if (phase == Phase.EVAL_AFTER) {
       finishRun();
+    } else if (phase == Phase.EVAL_BEFORE && settings.iterations() == 0) {
+      // Nothing to train: the model after is the model just evaluated.
+      summary.put("heldout_success_after", summary.get("heldout_success_before"));
+      summary.put("heldout_completion_after", summary.get("heldout_completion_before"));
+      finishRun();
     } else if (iteration >= settings.iterations()) {
       startEval(Phase.EVAL_AFTER);
     } else {

@@ -11,14 +11,8 @@ import java.util.stream.Collectors;
  * preset given with {@code --config} applies to every variant alike.
  */
 public enum Variant {
-  /**
-   * No training: the held-out evaluation of the starting model only. Its run plays one throwaway iteration
-   * (GRPO on one group of two, learning rate 1e-30, too small to change float32 weights) and the results keep
-   * only the evaluation before it: a run of zero iterations evaluates twice at iteration 0 with the same
-   * episode ids, which the coordinator does not survive reliably.
-   */
-  BASE("base", Map.of("skillsd.train.algorithm", "grpo", "skillsd.train.learning-rate", "1e-30",
-      "skillsd.train.tasks-per-iteration", "1", "skillsd.train.group-size", "2")),
+  /** No training: the held-out evaluation of the starting model only (a run of zero iterations). */
+  BASE("base", Map.of()),
   /** Vanilla GRPO (λ = 0). */
   GRPO("grpo", Map.of("skillsd.train.algorithm", "grpo")),
   /** Vanilla on-policy distillation from the skill-conditioned teacher, no reward term. */
@@ -55,7 +49,7 @@ public enum Variant {
 
   /** The iterations a run of this variant gets in an experiment of {@code iterations}. */
   public int iterations(int iterations) {
-    return trains() ? iterations : 1;
+    return trains() ? iterations : 0;
   }
 
   /**

@@ -100,9 +100,10 @@ public record TrainSettings(
         .withMaxConsecutiveNonFinite(r.intIn("max-consecutive-nonfinite", 1, 1000))
         .withShuffleSeed(settings.run().seed());
     String model = p.nonBlank("model");
-    if (!model.startsWith("builtin:") && !java.nio.file.Files.isDirectory(java.nio.file.Path.of(model))) {
+    if (!model.startsWith("builtin:")
+        && !java.nio.file.Files.isDirectory(io.skillsd.actors.policy.TrainingModels.checkpointPath(model))) {
       throw new SettingsException(p.key("model"), "\"" + model + "\"",
-          "must be builtin:tiny, builtin:small10m or a checkpoint directory");
+          "must be builtin:tiny, builtin:base, builtin:small10m or a checkpoint directory");
     }
     return new TrainSettings(
         r.intIn("iterations", 0, 10_000_000),
