@@ -327,40 +327,21 @@ public final class CausalLm implements AutoCloseable {
     if (cache != null) {
       cache.extend(valid);
     }
-    int s = past + t;
     NDArray bias = attentionBias(m, b, t, past, cache); // [B or 1, 1, 1, T, S]
     NDArray[] rope = rope(m, positions, b, t); // cos, signed sin: [B, 1, T, D]
 
     NDArray x = Embedding.embedding(ids, p("model.embed_tokens.weight"), SparseFormat.DENSE).singletonOrThrow(); // [B,T,H]
-    int h = c.numHeads();
-    int kvh = c.numKvHeads();
-    int d = c.headDim();
-    float scale = (float) (1.0 / Math.sqrt(d));
     for (int i = 0; i < c.numLayers(); i++) {
-      String l = "model.layers." + i + ".";
-      NDArray hn = rmsNorm(x, p(l + "input_layernorm.weight"));
-      NDArray q = linear(hn, l + "self_attn.q_proj").reshape(b, t, h, d);
-      NDArray k = linear(hn, l + "self_attn.k_proj").reshape(b, t, kvh, d);
-      NDArray v = linear(hn, l + "self_attn.v_proj").reshape(b, t, kvh, d).transpose(0, 2, 1, 3);
-      if (c.qkNorm()) {
-        q = rmsNorm(q, p(l + "self_attn.q_norm.weight"));
-        k = rmsNorm(k, p(l + "self_attn.k_norm.weight"));
+      // Each layer's intermediates are freed when it ends (autograd keeps what it needs), so a long prefill
+      // reuses their memory instead of holding every layer's until the step ends.
+      NDArray next;
+      try (NDScope scope = new NDScope()) {
+        scope.suppressNotUsedWarning();
+        next = layer(i, x, bias, rope, cache);
+        NDScope.unregister(next);
       }
-      q = applyRope(q.transpose(0, 2, 1, 3), rope); // [B, H, T, D]
-      k = applyRope(k.transpose(0, 2, 1, 3), rope); // [B, KV, T, D]
-      if (cache != null) {
-        NDArray[] kv = cache.append(i, k, v);
-        k = kv[0]; // [B, KV, S, D]
-        v = kv[1];
-      }
-      NDArray o = attention(q, k, v, bias, scale).reshape(b, h, t, d).transpose(0, 2, 1, 3).reshape(b, t, h * d);
-      x = x.add(linear(o, l + "self_attn.o_proj"));
-
-      NDArray hm = rmsNorm(x, p(l + "post_attention_layernorm.weight"));
-      NDArray gate = linear(hm, l + "mlp.gate_proj");
-      NDArray up = linear(hm, l + "mlp.up_proj");
-      NDArray act = gate.mul(Activation.sigmoid(gate)).mul(up); // SiLU(gate) ⊙ up
-      x = x.add(linear(act, l + "mlp.down_proj"));
+      NDScope.register(next);
+      x = next;
     }
     if (lastOnly) {
       x = x.get(new NDIndex(":, -1:, :"));
@@ -368,6 +349,42 @@ public final class CausalLm implements AutoCloseable {
     x = rmsNorm(x, p("model.norm.weight"));
     String head = c.tieWordEmbeddings() ? "model.embed_tokens.weight" : "lm_head.weight";
     return Linear.linear(x, p(head)).singletonOrThrow();
+  }
+
+  /** Decoder layer {@code i} on x [B, T, H]: attention, then MLP, each with its residual. */
+  private NDArray layer(int i, NDArray x, NDArray bias, NDArray[] rope, KvCache cache) {
+    ModelConfig c = config;
+    long b = x.getShape().get(0);
+    long t = x.getShape().get(1);
+    int h = c.numHeads();
+    int kvh = c.numKvHeads();
+    int d = c.headDim();
+    float scale = (float) (1.0 / Math.sqrt(d));
+    String l = "model.layers." + i + ".";
+    NDArray hn = rmsNorm(x, p(l + "input_layernorm.weight"));
+    NDArray q = linear(hn, l + "self_attn.q_proj").reshape(b, t, h, d);
+    NDArray k = linear(hn, l + "self_attn.k_proj").reshape(b, t, kvh, d);
+    NDArray v = linear(hn, l + "self_attn.v_proj").reshape(b, t, kvh, d).transpose(0, 2, 1, 3);
+    if (c.qkNorm()) {
+      q = rmsNorm(q, p(l + "self_attn.q_norm.weight"));
+      k = rmsNorm(k, p(l + "self_attn.k_norm.weight"));
+    }
+    q = applyRope(q.transpose(0, 2, 1, 3), rope); // [B, H, T, D]
+    k = applyRope(k.transpose(0, 2, 1, 3), rope); // [B, KV, T, D]
+    if (cache != null) {
+      NDArray[] kv = cache.append(i, k, v);
+      k = kv[0]; // [B, KV, S, D]
+      v = kv[1];
+    }
+    NDArray o = attention(q, k, v, bias, scale).reshape(b, h, t, d).transpose(0, 2, 1, 3).reshape(b, t, h * d);
+    x = x.add(linear(o, l + "self_attn.o_proj"));
+
+    NDArray hm = rmsNorm(x, p(l + "post_attention_layernorm.weight"));
+    NDArray gate = linear(hm, l + "mlp.gate_proj");
+    NDArray up = linear(hm, l + "mlp.up_proj");
+    NDArray act = gate.mul(Activation.sigmoid(gate)).mul(up); // SiLU(gate) ⊙ up
+    x = x.add(linear(act, l + "mlp.down_proj"));
+    return x;
   }
 
   /**
@@ -402,7 +419,14 @@ public final class CausalLm implements AutoCloseable {
       long to = Math.min(b, from + rows);
       NDIndex heads = new NDIndex().addSliceDim(from * kvh, to * kvh);
       NDArray groupBias = bias.getShape().get(0) == 1 ? bias : bias.get(new NDIndex().addSliceDim(from, to));
-      groups.add(attend(qg.get(heads), kt.get(heads), vs.get(heads), groupBias, to - from, t, scale));
+      NDArray out;
+      try (NDScope scope = new NDScope()) { // frees the group's scores before the next group's
+        scope.suppressNotUsedWarning();
+        out = attend(qg.get(heads), kt.get(heads), vs.get(heads), groupBias, to - from, t, scale);
+        NDScope.unregister(out);
+      }
+      NDScope.register(out);
+      groups.add(out);
     }
     return NDArrays.concat(groups, 0);
   }
