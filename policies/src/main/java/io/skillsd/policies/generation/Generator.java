@@ -83,7 +83,8 @@ public final class Generator {
 
     List<Optional<KvCache.RowState>> states = new ArrayList<>(b);
     try (NDManager m = model.manager().newSubManager();
-        KvCache cache = KvCache.fromRows(model.manager(), model.config().numLayers(), usable)) {
+        KvCache cache = KvCache.fromRows(model.manager(), model.config().numLayers(), usable,
+            capacity(usable, p, steps))) {
       long[] ids = new long[b * p];
       long[][] positions = new long[b][p];
       boolean[][] valid = new boolean[b][p];
@@ -144,6 +145,12 @@ public final class Generator {
       out.add(row.result());
     }
     return new SessionResult(out, states);
+  }
+
+  /** Positions a batch cache needs: the longest cached prefix, the prefill, and every decode step. */
+  private static int capacity(List<Optional<KvCache.RowState>> usable, int prefill, int steps) {
+    int cached = usable.stream().mapToInt(r -> r.map(KvCache.RowState::length).orElse(0)).max().orElse(0);
+    return cached + prefill + steps;
   }
 
   /** One forward step; returns the last-position logits [B * V] and frees everything else of the step. */

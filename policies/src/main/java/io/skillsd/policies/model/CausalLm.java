@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
@@ -41,6 +42,8 @@ import java.util.function.Function;
 public final class CausalLm implements AutoCloseable {
   /** Added to attention scores of masked keys; finite so that a fully masked (padding) row stays finite. */
   private static final float MASKED = -1e9f;
+  /** Attention scores (floats) computed at once before a batch is split into groups of rows; see {@link #attention}. */
+  private static final long SCORES_PER_GROUP = 1L << 16;
 
   private final ModelConfig config;
   private final NDManager manager;
@@ -324,45 +327,21 @@ public final class CausalLm implements AutoCloseable {
     if (cache != null) {
       cache.extend(valid);
     }
-    int s = past + t;
     NDArray bias = attentionBias(m, b, t, past, cache); // [B or 1, 1, 1, T, S]
     NDArray[] rope = rope(m, positions, b, t); // cos, signed sin: [B, 1, T, D]
 
     NDArray x = Embedding.embedding(ids, p("model.embed_tokens.weight"), SparseFormat.DENSE).singletonOrThrow(); // [B,T,H]
-    int h = c.numHeads();
-    int kvh = c.numKvHeads();
-    int d = c.headDim();
-    int g = h / kvh;
-    float scale = (float) (1.0 / Math.sqrt(d));
     for (int i = 0; i < c.numLayers(); i++) {
-      String l = "model.layers." + i + ".";
-      NDArray hn = rmsNorm(x, p(l + "input_layernorm.weight"));
-      NDArray q = linear(hn, l + "self_attn.q_proj").reshape(b, t, h, d);
-      NDArray k = linear(hn, l + "self_attn.k_proj").reshape(b, t, kvh, d);
-      NDArray v = linear(hn, l + "self_attn.v_proj").reshape(b, t, kvh, d).transpose(0, 2, 1, 3);
-      if (c.qkNorm()) {
-        q = rmsNorm(q, p(l + "self_attn.q_norm.weight"));
-        k = rmsNorm(k, p(l + "self_attn.k_norm.weight"));
+      // Each layer's intermediates are freed when it ends (autograd keeps what it needs), so a long prefill
+      // reuses their memory instead of holding every layer's until the step ends.
+      NDArray next;
+      try (NDScope scope = new NDScope()) {
+        scope.suppressNotUsedWarning();
+        next = layer(i, x, bias, rope, cache);
+        NDScope.unregister(next);
       }
-      q = applyRope(q.transpose(0, 2, 1, 3), rope); // [B, H, T, D]
-      k = applyRope(k.transpose(0, 2, 1, 3), rope); // [B, KV, T, D]
-      if (cache != null) {
-        NDArray[] kv = cache.append(i, k, v);
-        k = kv[0]; // [B, KV, S, D]
-        v = kv[1];
-      }
-      // Grouped-query attention without repeating K/V: the G query heads of a KV head share its keys.
-      NDArray qg = q.reshape(b, kvh, g * t, d);
-      NDArray scores = qg.matMul(k.transpose(0, 1, 3, 2)).muli(scale).reshape(b, kvh, g, t, s).addi(bias);
-      NDArray attn = scores.softmax(-1).reshape(b, kvh, g * t, s);
-      NDArray o = attn.matMul(v).reshape(b, h, t, d).transpose(0, 2, 1, 3).reshape(b, t, h * d);
-      x = x.add(linear(o, l + "self_attn.o_proj"));
-
-      NDArray hm = rmsNorm(x, p(l + "post_attention_layernorm.weight"));
-      NDArray gate = linear(hm, l + "mlp.gate_proj");
-      NDArray up = linear(hm, l + "mlp.up_proj");
-      NDArray act = gate.mul(Activation.sigmoid(gate)).mul(up); // SiLU(gate) ⊙ up
-      x = x.add(linear(act, l + "mlp.down_proj"));
+      NDScope.register(next);
+      x = next;
     }
     if (lastOnly) {
       x = x.get(new NDIndex(":, -1:, :"));
@@ -370,6 +349,96 @@ public final class CausalLm implements AutoCloseable {
     x = rmsNorm(x, p("model.norm.weight"));
     String head = c.tieWordEmbeddings() ? "model.embed_tokens.weight" : "lm_head.weight";
     return Linear.linear(x, p(head)).singletonOrThrow();
+  }
+
+  /** Decoder layer {@code i} on x [B, T, H]: attention, then MLP, each with its residual. */
+  private NDArray layer(int i, NDArray x, NDArray bias, NDArray[] rope, KvCache cache) {
+    ModelConfig c = config;
+    long b = x.getShape().get(0);
+    long t = x.getShape().get(1);
+    int h = c.numHeads();
+    int kvh = c.numKvHeads();
+    int d = c.headDim();
+    float scale = (float) (1.0 / Math.sqrt(d));
+    String l = "model.layers." + i + ".";
+    NDArray hn = rmsNorm(x, p(l + "input_layernorm.weight"));
+    NDArray q = linear(hn, l + "self_attn.q_proj").reshape(b, t, h, d);
+    NDArray k = linear(hn, l + "self_attn.k_proj").reshape(b, t, kvh, d);
+    NDArray v = linear(hn, l + "self_attn.v_proj").reshape(b, t, kvh, d).transpose(0, 2, 1, 3);
+    if (c.qkNorm()) {
+      q = rmsNorm(q, p(l + "self_attn.q_norm.weight"));
+      k = rmsNorm(k, p(l + "self_attn.k_norm.weight"));
+    }
+    q = applyRope(q.transpose(0, 2, 1, 3), rope); // [B, H, T, D]
+    k = applyRope(k.transpose(0, 2, 1, 3), rope); // [B, KV, T, D]
+    if (cache != null) {
+      NDArray[] kv = cache.append(i, k, v);
+      k = kv[0]; // [B, KV, S, D]
+      v = kv[1];
+    }
+    NDArray o = attention(q, k, v, bias, scale).reshape(b, h, t, d).transpose(0, 2, 1, 3).reshape(b, t, h * d);
+    x = x.add(linear(o, l + "self_attn.o_proj"));
+
+    NDArray hm = rmsNorm(x, p(l + "post_attention_layernorm.weight"));
+    NDArray gate = linear(hm, l + "mlp.gate_proj");
+    NDArray up = linear(hm, l + "mlp.up_proj");
+    NDArray act = gate.mul(Activation.sigmoid(gate)).mul(up); // SiLU(gate) ⊙ up
+    x = x.add(linear(act, l + "mlp.down_proj"));
+    return x;
+  }
+
+  /**
+   * Softmax attention of q [B, H, T, D] over k, v [B, KV, S, D] with an additive bias [B or 1, 1, 1, T, S]:
+   * [B·KV, G·T, D], the G query heads of a KV head sharing its keys (no repeated K/V). The operands are
+   * folded to [B·KV, …] as a batched matrix product folds them. When the scores of the whole batch would be
+   * large (a long prefill of many rows) the rows go a few at a time, so that each group's scores stay in
+   * the processor's cache across the scale, mask, softmax and product passes; each (row, KV head) is its
+   * own product on the same operands either way, so the result is the same bit for bit.
+   */
+  private static NDArray attention(NDArray q, NDArray k, NDArray v, NDArray bias, float scale) {
+    return attention(q, k, v, bias, scale, SCORES_PER_GROUP);
+  }
+
+  /** {@link #attention} with groups of rows whose scores hold at most {@code scoresPerGroup} floats. */
+  static NDArray attention(NDArray q, NDArray k, NDArray v, NDArray bias, float scale, long scoresPerGroup) {
+    long b = q.getShape().get(0);
+    long h = q.getShape().get(1);
+    long t = q.getShape().get(2);
+    long d = q.getShape().get(3);
+    long kvh = k.getShape().get(1);
+    long s = k.getShape().get(2);
+    NDArray qg = q.reshape(b * kvh, h / kvh * t, d);
+    NDArray kt = k.transpose(0, 1, 3, 2).reshape(b * kvh, d, s);
+    NDArray vs = v.reshape(b * kvh, s, d);
+    long rows = Math.max(1, Math.min(b, scoresPerGroup / (h * t * s)));
+    if (rows >= b) {
+      return attend(qg, kt, vs, bias, b, t, scale);
+    }
+    NDList groups = new NDList();
+    for (long from = 0; from < b; from += rows) {
+      long to = Math.min(b, from + rows);
+      NDIndex heads = new NDIndex().addSliceDim(from * kvh, to * kvh);
+      NDArray groupBias = bias.getShape().get(0) == 1 ? bias : bias.get(new NDIndex().addSliceDim(from, to));
+      NDArray out;
+      try (NDScope scope = new NDScope()) { // frees the group's scores before the next group's
+        scope.suppressNotUsedWarning();
+        out = attend(qg.get(heads), kt.get(heads), vs.get(heads), groupBias, to - from, t, scale);
+        NDScope.unregister(out);
+      }
+      NDScope.register(out);
+      groups.add(out);
+    }
+    return NDArrays.concat(groups, 0);
+  }
+
+  /** {@link #attention} of {@code b} rows: qg [b·KV, G·T, D], kt [b·KV, D, S], vs [b·KV, S, D]. */
+  private static NDArray attend(NDArray qg, NDArray kt, NDArray vs, NDArray bias, long b, long t, float scale) {
+    long kvh = qg.getShape().get(0) / b;
+    long g = qg.getShape().get(1) / t;
+    long s = kt.getShape().get(2);
+    NDArray scores = qg.matMul(kt).muli(scale).reshape(b, kvh, g, t, s).addi(bias);
+    NDArray attn = scores.softmax(-1).reshape(b * kvh, g * t, s);
+    return attn.matMul(vs);
   }
 
   private NDArray p(String name) {

@@ -4,19 +4,31 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * Keys and values of every layer for the tokens seen so far by one batch, plus which cached slots are real
  * tokens (left padding is not). Owns its own manager: closing the cache frees it; the arrays of a step
  * never outlive the step.
+ *
+ * <p>Each layer's keys and values live in a buffer with room for more positions than are cached
+ * ({@link #capacity}); a step writes its new slots in place and attention reads a view of the first
+ * {@link #length} slots. Growing by concatenation instead would copy the whole cache of every row at every
+ * decode step, which on a small model costs more than the step's own arithmetic once a batch holds several
+ * long dialogues. A cache that runs out of room doubles it (one copy, amortized).
  */
 public final class KvCache implements AutoCloseable {
   private final NDManager manager;
-  private final NDArray[] keys; // per layer: [B, KV, S, D]
-  private final NDArray[] values; // per layer: [B, KV, S, D]
+  private final NDArray[] keys; // per layer: [B, KV, capacity, D]; slots past length are unused
+  private final NDArray[] values; // per layer: [B, KV, capacity, D]
   private final int batch;
   private boolean[][] valid; // [B][S]: whether slot s of row b holds a real token
   private int length;
+  private int capacity;
 
   KvCache(NDManager parent, int layers, int batch) {
     this.manager = parent.newSubManager();
@@ -58,9 +70,10 @@ public final class KvCache implements AutoCloseable {
 
   /**
    * A batch cache whose rows start from earlier {@link RowState}s (absent: an empty row), left-padded to the
-   * longest. The row states are copied, not consumed.
+   * longest, with room for {@code capacity} positions per row before it has to grow (at least the longest
+   * row). The row states are copied, not consumed.
    */
-  public static KvCache fromRows(NDManager parent, int layers, java.util.List<java.util.Optional<RowState>> rows) {
+  public static KvCache fromRows(NDManager parent, int layers, List<Optional<RowState>> rows, int capacity) {
     int batch = rows.size();
     KvCache cache = new KvCache(parent, layers, batch);
     int s0 = rows.stream().mapToInt(r -> r.map(RowState::length).orElse(0)).max().orElse(0);
@@ -74,30 +87,22 @@ public final class KvCache implements AutoCloseable {
     cache.valid = valid;
     cache.length = s0;
     if (s0 == 0) {
+      cache.capacity = capacity;
       return cache;
     }
-    RowState any = rows.stream().filter(java.util.Optional::isPresent).findFirst().orElseThrow().get();
+    cache.capacity = Math.max(capacity, s0);
+    RowState any = rows.stream().filter(Optional::isPresent).findFirst().orElseThrow().get();
     for (int layer = 0; layer < layers; layer++) {
-      java.util.List<NDArray> ks = new java.util.ArrayList<>();
-      java.util.List<NDArray> vs = new java.util.ArrayList<>();
-      ai.djl.ndarray.types.Shape shape = any.keys()[layer].getShape(); // [1, KV, len, D]
-      for (java.util.Optional<RowState> r : rows) {
-        int len = r.map(RowState::length).orElse(0);
-        ai.djl.ndarray.types.Shape pad = new ai.djl.ndarray.types.Shape(1, shape.get(1), s0 - len, shape.get(3));
-        NDArray zeros = cache.manager.zeros(pad, any.keys()[layer].getDataType(), any.keys()[layer].getDevice());
-        if (r.isEmpty()) {
-          ks.add(zeros);
-          vs.add(zeros);
-        } else {
-          ks.add(zeros.concat(r.get().keys()[layer], 2));
-          vs.add(zeros.concat(r.get().values()[layer], 2));
+      Shape shape = any.keys()[layer].getShape(); // [1, KV, len, D]
+      cache.keys[layer] = cache.buffer(shape.get(1), shape.get(3), any.keys()[layer]);
+      cache.values[layer] = cache.buffer(shape.get(1), shape.get(3), any.values()[layer]);
+      for (int b = 0; b < batch; b++) {
+        if (rows.get(b).isPresent()) {
+          RowState r = rows.get(b).get();
+          NDIndex slots = new NDIndex().addSliceDim(b, b + 1).addAllDim().addSliceDim(s0 - r.length(), s0);
+          cache.keys[layer].set(slots, r.keys()[layer]);
+          cache.values[layer].set(slots, r.values()[layer]);
         }
-      }
-      cache.keys[layer] = NDArrays.concat(new ai.djl.ndarray.NDList(ks.toArray(new NDArray[0])), 0);
-      cache.values[layer] = NDArrays.concat(new ai.djl.ndarray.NDList(vs.toArray(new NDArray[0])), 0);
-      for (NDArray a : new NDArray[] {cache.keys[layer], cache.values[layer]}) {
-        NDScope.unregister(a);
-        a.attach(cache.manager);
       }
     }
     return cache;
@@ -111,7 +116,7 @@ public final class KvCache implements AutoCloseable {
    */
   public RowState rowState(NDManager parent, int row, int[] tokens) {
     NDManager owner = parent.newSubManager();
-    java.util.List<int[]> runs = new java.util.ArrayList<>();
+    List<int[]> runs = new ArrayList<>();
     int count = 0;
     for (int j = 0; j < length; ) {
       if (!valid[row][j]) {
@@ -138,10 +143,10 @@ public final class KvCache implements AutoCloseable {
     return new RowState(owner, ks, vs, tokens.clone());
   }
 
-  private static NDArray slots(NDArray all, int row, java.util.List<int[]> runs, NDManager owner) {
-    java.util.List<NDArray> parts = new java.util.ArrayList<>();
+  private static NDArray slots(NDArray all, int row, List<int[]> runs, NDManager owner) {
+    List<NDArray> parts = new ArrayList<>();
     for (int[] run : runs) {
-      parts.add(all.get(new ai.djl.ndarray.index.NDIndex(row + ":" + (row + 1) + ", :, " + run[0] + ":" + run[1] + ", :")));
+      parts.add(all.get(new NDIndex(row + ":" + (row + 1) + ", :, " + run[0] + ":" + run[1] + ", :")));
     }
     NDArray out = parts.size() == 1 ? parts.get(0).duplicate()
         : NDArrays.concat(new ai.djl.ndarray.NDList(parts.toArray(new NDArray[0])), 2);
@@ -155,6 +160,11 @@ public final class KvCache implements AutoCloseable {
     return length;
   }
 
+  /** Positions per row the buffers hold before they have to grow. */
+  public int capacity() {
+    return capacity;
+  }
+
   /** Rows of the batch. */
   public int batch() {
     return batch;
@@ -165,32 +175,50 @@ public final class KvCache implements AutoCloseable {
     return valid[row][s];
   }
 
-  NDArray keys(int layer) {
-    return keys[layer];
-  }
-
-  NDArray values(int layer) {
-    return values[layer];
-  }
-
   /**
-   * Appends one step's keys and values ([B, KV, T, D]) to a layer and returns the full ones; the results are
-   * moved out of the current {@link NDScope} into this cache's manager.
+   * Writes one step's keys and values ([B, KV, T, D]) of a layer into the T slots {@link #extend} has just
+   * counted, and returns views of the full ones ([B, KV, S, D]); the views belong to the current
+   * {@link NDScope}, the buffers to this cache.
    */
   NDArray[] append(int layer, NDArray k, NDArray v) {
-    NDArray nk = keys[layer] == null ? k : keys[layer].concat(k, 2);
-    NDArray nv = values[layer] == null ? v : values[layer].concat(v, 2);
-    for (NDArray a : new NDArray[] {nk, nv}) {
-      NDScope.unregister(a);
-      a.attach(manager);
+    int t = (int) k.getShape().get(2);
+    int start = length - t;
+    if (capacity < length) {
+      capacity = Math.max(length, 2 * capacity);
     }
-    if (keys[layer] != null) {
-      keys[layer].close();
-      values[layer].close();
+    if (keys[layer] == null || keys[layer].getShape().get(2) < capacity) {
+      keys[layer] = grown(keys[layer], k, start);
+      values[layer] = grown(values[layer], v, start);
     }
-    keys[layer] = nk;
-    values[layer] = nv;
-    return new NDArray[] {nk, nv};
+    NDIndex fresh = new NDIndex().addAllDim(2).addSliceDim(start, length);
+    keys[layer].set(fresh, k);
+    values[layer].set(fresh, v);
+    if (start == 0) {
+      return new NDArray[] {k, v}; // nothing cached before this step
+    }
+    NDIndex used = new NDIndex().addAllDim(2).addSliceDim(0, length);
+    return new NDArray[] {keys[layer].get(used), values[layer].get(used)};
+  }
+
+  /** A buffer of the current capacity holding the first {@code start} slots of {@code old}, which is closed. */
+  private NDArray grown(NDArray old, NDArray like, int start) {
+    Shape shape = like.getShape();
+    NDArray buffer = buffer(shape.get(1), shape.get(3), like);
+    if (old != null) {
+      if (start > 0) {
+        NDIndex kept = new NDIndex().addAllDim(2).addSliceDim(0, start);
+        buffer.set(kept, old.get(kept));
+      }
+      old.close();
+    }
+    return buffer;
+  }
+
+  /** Zeros [B, heads, capacity, D] owned by this cache, of {@code like}'s type and device. */
+  private NDArray buffer(long heads, long headDim, NDArray like) {
+    NDArray buffer = manager.zeros(new Shape(batch, heads, capacity, headDim), like.getDataType(), like.getDevice());
+    NDScope.unregister(buffer);
+    return buffer;
   }
 
   /** Records which of the {@code t} new slots per row are real; called once per forward step. */
