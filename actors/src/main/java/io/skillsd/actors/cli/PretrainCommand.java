@@ -66,6 +66,10 @@ final class PretrainCommand implements Callable<Integer> {
       + "answers until they end, so later turns of failed episodes are in the data.")
   boolean fillToEnd;
 
+  @Option(names = "--teacher-share", description = "Fraction of examples that are teacher episodes, with the "
+      + "skill in the prompt (default: ${DEFAULT-VALUE}).")
+  double teacherShare = 0.5;
+
   @Option(names = "--init", paramLabel = "DIR", description = "Start from this checkpoint (its size and prompt "
       + "style) instead of a fresh built-in model, to continue a recipe in stages.")
   Path init;
@@ -109,7 +113,7 @@ final class PretrainCommand implements Callable<Integer> {
       return 0;
     }
     PretrainSettings settings = new PretrainSettings(preset, steps, seed, batchSize, learningRate,
-        Math.min(20, steps - 1), 0.01, 1.0, fillToEnd);
+        Math.min(20, steps - 1), 0.01, 1.0, fillToEnd, teacherShare);
     if (init != null && !Files.isDirectory(init)) {
       throw new UserError("no checkpoint directory " + init, 2);
     }
@@ -172,7 +176,7 @@ final class PretrainCommand implements Callable<Integer> {
     n.put("command", "skillsd pretrain --preset " + s.preset() + " --steps " + s.steps() + " --seed " + s.seed()
         + " --batch-size " + s.batchSize() + " --learning-rate " + s.learningRate()
         + (init == null ? " --size " + size + " --prompt-style " + promptStyle : " --init " + init)
-        + (s.fillToEnd() ? " --fill-to-end" : ""));
+        + (s.fillToEnd() ? " --fill-to-end" : "") + (s.teacherShare() == 0.5 ? "" : " --teacher-share " + s.teacherShare()));
     n.put("model", init == null ? "builtin:" + size : init.toString());
     n.put("preset", s.preset());
     n.put("steps", s.steps());
@@ -182,6 +186,7 @@ final class PretrainCommand implements Callable<Integer> {
     n.put("warmup_steps", s.warmupSteps());
     n.put("weight_decay", s.weightDecay());
     n.put("max_grad_norm", s.maxGradNorm());
+    n.put("teacher_share", s.teacherShare());
     n.put("final_smoothed_loss", r.finalSmoothedLoss());
     n.put("seconds", r.seconds());
     n.put("tokens", r.tokens());

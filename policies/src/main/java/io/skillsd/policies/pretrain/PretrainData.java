@@ -81,6 +81,7 @@ public final class PretrainData {
   private final AnalystSummarizer analyst;
   private final List<Task> tasks;
   private final boolean fillToEnd;
+  private final double teacherShare;
 
   /** Examples on the training levels of {@code settings}; student episodes stop when their plan is spent. */
   public PretrainData(SokobanSettings settings, ChatFormat format) {
@@ -94,6 +95,20 @@ public final class PretrainData {
    *     5 random moves until the environment ends it, so later turns of failed episodes are covered too
    */
   public PretrainData(SokobanSettings settings, ChatFormat format, boolean fillToEnd) {
+    this(settings, format, fillToEnd, 0.5);
+  }
+
+  /**
+   * Examples on the training levels of {@code settings}, a share {@code teacherShare} of them teacher episodes.
+   *
+   * @param fillToEnd as above
+   * @param teacherShare the fraction of teacher episodes, in (0, 1); the recipe's first stages use one half
+   */
+  public PretrainData(SokobanSettings settings, ChatFormat format, boolean fillToEnd, double teacherShare) {
+    if (!(teacherShare > 0 && teacherShare < 1)) {
+      throw new IllegalArgumentException("teacher share must be in (0, 1), was " + teacherShare);
+    }
+    this.teacherShare = teacherShare;
     this.fillToEnd = fillToEnd;
     this.settings = Objects.requireNonNull(settings, "settings");
     this.env = new SokobanEnvironment(settings);
@@ -118,7 +133,8 @@ public final class PretrainData {
     int budget = Math.min(settings.maxActions(), settings.maxSteps());
     List<Direction> optimal = SokobanPlans.optimal(level, budget);
     double u = rng.nextDouble();
-    if (rng.nextBoolean()) {
+    boolean teacher = teacherShare == 0.5 ? rng.nextBoolean() : rng.nextDouble() < teacherShare;
+    if (teacher) {
       Kind kind = Kind.TEACHER_OPTIMAL;
       List<Direction> plan = optimal;
       if (u < 0.3) {

@@ -15,6 +15,7 @@ import java.util.Objects;
  * @param weightDecay AdamW's decoupled weight decay
  * @param maxGradNorm the global gradient-norm clip
  * @param fillToEnd whether student episodes left open by their plan go on with random answers until they end
+ * @param teacherShare the fraction of examples that are teacher episodes (skill in the prompt), in (0, 1)
  */
 public record PretrainSettings(
     String preset,
@@ -25,7 +26,8 @@ public record PretrainSettings(
     int warmupSteps,
     double weightDecay,
     double maxGradNorm,
-    boolean fillToEnd) {
+    boolean fillToEnd,
+    double teacherShare) {
 
   public PretrainSettings {
     Objects.requireNonNull(preset, "preset");
@@ -42,6 +44,9 @@ public record PretrainSettings(
     if (warmupSteps < 0 || warmupSteps >= steps) {
       throw new IllegalArgumentException("warm-up steps must be in [0, steps), was " + warmupSteps);
     }
+    if (!(teacherShare > 0 && teacherShare < 1)) {
+      throw new IllegalArgumentException("teacher share must be in (0, 1), was " + teacherShare);
+    }
     if (!(weightDecay >= 0) || !(maxGradNorm > 0)) {
       throw new IllegalArgumentException("weight decay must be >= 0 and the gradient clip > 0");
     }
@@ -49,7 +54,7 @@ public record PretrainSettings(
 
   /** The shipped recipe's defaults for {@code steps} steps. */
   public static PretrainSettings defaults(String preset, int steps, long seed) {
-    return new PretrainSettings(preset, steps, seed, 8, 3e-3, Math.min(20, steps - 1), 0.01, 1.0, false);
+    return new PretrainSettings(preset, steps, seed, 8, 3e-3, Math.min(20, steps - 1), 0.01, 1.0, false, 0.5);
   }
 
   public SokobanSettings sokoban() {
