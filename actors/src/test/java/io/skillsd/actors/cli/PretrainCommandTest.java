@@ -17,7 +17,8 @@ class PretrainCommandTest {
     assertTrue(help.out().lines().anyMatch(l -> l.trim().startsWith("pretrain ")), help.out());
     CliRun r = run("pretrain", "--help");
     assertEquals(0, r.code());
-    for (String option : new String[] {"--preset", "--steps", "--seed", "--out", "--evaluate", "--eval-levels"}) {
+    for (String option : new String[] {"--preset", "--steps", "--seed", "--out", "--evaluate", "--eval-levels",
+        "--size", "--prompt-style", "--teacher-share"}) {
       assertTrue(r.out().contains(option), option + " in:\n" + r.out());
     }
   }
@@ -30,6 +31,15 @@ class PretrainCommandTest {
     CliRun preset = run("pretrain", "--preset", "nope");
     assertEquals(2, preset.code());
     assertTrue(preset.err().contains("allowed: ragen, skill-sd"), preset.err());
+    CliRun size = run("pretrain", "--size", "huge", "--eval-levels", "0");
+    assertEquals(2, size.code());
+    assertTrue(size.err().contains("allowed: tiny, base, small10m"), size.err());
+    CliRun style = run("pretrain", "--prompt-style", "terse", "--eval-levels", "0");
+    assertEquals(2, style.code());
+    assertTrue(style.err().contains("allowed: full, compact"), style.err());
+    CliRun share = run("pretrain", "--teacher-share", "1.5", "--eval-levels", "0");
+    assertEquals(2, share.code());
+    assertTrue(share.err().contains("teacher share must be in (0, 1)"), share.err());
     CliRun missing = run("pretrain", "--evaluate", "/no/such/checkpoint");
     assertEquals(2, missing.code());
     assertTrue(missing.err().contains("no checkpoint directory /no/such/checkpoint"), missing.err());
