@@ -4,6 +4,9 @@ import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.DispatcherSelector;
+import akka.actor.typed.Props;
+import akka.actor.typed.SpawnProtocol;
+import akka.actor.typed.javadsl.AskPattern;
 import akka.actor.typed.javadsl.Behaviors;
 import com.typesafe.config.Config;
 import io.skillsd.actors.policy.PolicyServerActor;
@@ -23,6 +26,7 @@ import io.skillsd.policies.generation.SamplingParams;
 import io.skillsd.policies.prompt.ChatFormat;
 import io.skillsd.policies.prompt.StudentPrompt;
 import io.skillsd.policies.prompt.Transcript;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -35,7 +39,7 @@ import java.util.function.Supplier;
  * actor runtime with dynamic batching, the actor runtime with one request at a time, and a plain loop
  * (no actors) that batches every running episode's turn into one generation call.
  */
-public final class RolloutBench {
+public final class RolloutBench implements AutoCloseable {
 
   /** One measurement: wall time and what was produced. */
   public record Measurement(String mode, int episodes, double seconds, long sampledTokens, long turns) {
@@ -53,6 +57,9 @@ public final class RolloutBench {
   private final Config config;
   private final int maxNewTokens;
   private final float temperature = 1f;
+  /** One actor system for every actor measurement, so each one runs on the same, warm compute thread. */
+  private ActorSystem<SpawnProtocol.Command> system;
+  private int runs;
 
   public RolloutBench(TrainingModels models, Supplier<Environment> environments, Config config, int maxNewTokens) {
     this.models = models;
@@ -79,8 +86,8 @@ public final class RolloutBench {
     List<Episode> eps = episodes(n, seed);
     CompletableFuture<List<EpisodeResult>> done = new CompletableFuture<>();
     java.util.concurrent.atomic.AtomicLong start = new java.util.concurrent.atomic.AtomicLong();
-    Behavior<EpisodeResult> guardian = Behaviors.setup(ctx -> {
-      start.set(System.nanoTime()); // the actor system's own start-up is not rollout time
+    Behavior<EpisodeResult> run = Behaviors.setup(ctx -> {
+      start.set(System.nanoTime()); // spawning the measurement's actors is part of rollout time, as in training
       ActorRef<PolicyServerProtocol.Command> policy = ctx.spawn(
           PolicyServerActor.create("bench", models, maxNewTokens, 1f, maxBatch, maxBatch > 1), "policy-server",
           DispatcherSelector.fromConfig("skillsd-compute-dispatcher"));
@@ -94,12 +101,20 @@ public final class RolloutBench {
         results.add(r);
         if (results.size() == eps.size()) {
           done.complete(results);
+          return Behaviors.stopped(); // and its policy server and runners with it
         }
         return Behaviors.same();
       });
     });
-    ActorSystem<EpisodeResult> system = ActorSystem.create(guardian, "bench", config);
+    if (system == null) {
+      system = ActorSystem.create(SpawnProtocol.create(), "bench", config);
+    }
+    ActorSystem<SpawnProtocol.Command> sys = system;
+    String name = "run-" + (++runs);
     try {
+      AskPattern.<SpawnProtocol.Command, ActorRef<EpisodeResult>>ask(sys,
+          replyTo -> new SpawnProtocol.Spawn<>(run, name, Props.empty(), replyTo), Duration.ofSeconds(30),
+          sys.scheduler()).toCompletableFuture().get(1, TimeUnit.MINUTES);
       List<EpisodeResult> results = done.get(30, TimeUnit.MINUTES);
       double seconds = (System.nanoTime() - start.get()) / 1e9;
       long tokens = 0;
@@ -114,13 +129,20 @@ public final class RolloutBench {
           tokens, turns);
     } catch (Exception e) {
       throw new IllegalStateException("benchmark run failed: " + e, e);
-    } finally {
+    }
+  }
+
+  /** Stops the actor system of the actor measurements. */
+  @Override
+  public void close() {
+    if (system != null) {
       system.terminate();
       try {
         system.getWhenTerminated().toCompletableFuture().get(1, TimeUnit.MINUTES);
       } catch (Exception e) {
-        // the measurement is already taken
+        // the measurements are already taken
       }
+      system = null;
     }
   }
 

@@ -62,10 +62,12 @@ final class BenchCommand implements Runnable {
       out.printf("rollout benchmark: %d concurrent episodes of %s %s, model %s, %d rounds, %d cores%n", episodes,
           settings.environment().name(), settings.environment().options(), model, repeats,
           Runtime.getRuntime().availableProcessors());
-      try (TrainingModels models = TrainingModels.load(model, settings.config().getLong("skillsd.policy.init-seed"))) {
-        RolloutBench bench = new RolloutBench(models, () -> provider.create(settings.environment().options()),
-            settings.config(), maxNewTokens);
-        bench.plainLoop(Math.min(4, episodes), 999); // warm-up: JIT and native kernels
+      try (TrainingModels models = TrainingModels.load(model, settings.config().getLong("skillsd.policy.init-seed"));
+          RolloutBench bench = new RolloutBench(models, () -> provider.create(settings.environment().options()),
+              settings.config(), maxNewTokens)) {
+        // warm-up of both paths: JIT, native kernels, and the actor system's compute thread
+        bench.plainLoop(Math.min(4, episodes), 999);
+        bench.actors(Math.min(4, episodes), 999, Integer.MAX_VALUE);
         Map<String, List<RolloutBench.Measurement>> all = new LinkedHashMap<>();
         for (int r = 0; r < repeats; r++) {
           long seed = 1000L * (r + 1);
