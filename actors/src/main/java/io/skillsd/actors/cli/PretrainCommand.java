@@ -6,10 +6,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.skillsd.environments.Task;
 import io.skillsd.environments.sokoban.SokobanSettings;
 import io.skillsd.policies.model.LanguageModel;
+import io.skillsd.policies.model.ModelConfig;
 import io.skillsd.policies.pretrain.BaseAgentEvaluation;
 import io.skillsd.policies.pretrain.PretrainSettings;
 import io.skillsd.policies.pretrain.Pretrainer;
 import io.skillsd.policies.prompt.PromptStyle;
+import io.skillsd.policies.tokenizer.WordTokenizer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -121,7 +123,7 @@ final class PretrainCommand implements Callable<Integer> {
     try {
       style = PromptStyle.parse(promptStyle);
       if (init == null) {
-        LanguageModel.builtIn(size, seed, Device.cpu()).close(); // validates the size before any work
+        ModelConfig.builtIn(size, new WordTokenizer().vocabSize()); // validates the size before any work
       }
     } catch (IllegalArgumentException e) {
       throw new UserError(e.getMessage(), 2);

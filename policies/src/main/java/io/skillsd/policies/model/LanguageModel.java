@@ -88,13 +88,7 @@ public final class LanguageModel implements AutoCloseable {
    */
   public static LanguageModel builtIn(String size, long seed, Device device, PromptStyle style) {
     WordTokenizer tokenizer = new WordTokenizer();
-    ModelConfig config = switch (size) {
-      case "tiny" -> ModelConfig.tiny(tokenizer.vocabSize());
-      case "base" -> ModelConfig.base(tokenizer.vocabSize());
-      case "small10m" -> ModelConfig.small10m(tokenizer.vocabSize());
-      default -> throw new IllegalArgumentException(
-          "unknown built-in size '" + size + "'; allowed: tiny, base, small10m");
-    };
+    ModelConfig config = ModelConfig.builtIn(size, tokenizer.vocabSize());
     return new LanguageModel(CausalLm.random(config, seed, device),
         new ChatFormat(tokenizer, new ChatTemplate.Plain(), style), List.of(), null);
   }

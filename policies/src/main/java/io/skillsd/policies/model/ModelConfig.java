@@ -88,6 +88,17 @@ public record ModelConfig(
     return new ModelConfig("qwen3", vocabSize, 64, 176, 2, 4, 2, 16, 10_000.0, 1e-6, true, false, 4096);
   }
 
+  /** A built-in size ({@code tiny}, {@code base}, {@code small10m}) for a vocabulary; one-line error otherwise. */
+  public static ModelConfig builtIn(String size, int vocabSize) {
+    return switch (size) {
+      case "tiny" -> tiny(vocabSize);
+      case "base" -> base(vocabSize);
+      case "small10m" -> small10m(vocabSize);
+      default -> throw new IllegalArgumentException(
+          "unknown built-in size '" + size + "'; allowed: tiny, base, small10m");
+    };
+  }
+
   /**
    * The base agent's size: 4 layers, width 128, 4 query heads over 2 KV heads of 32, SwiGLU width 384
    * (about 0.8M parameters with the built-in tokenizer).

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.skillsd.environments.Episodes;
 import io.skillsd.environments.Split;
 import io.skillsd.environments.Task;
 import io.skillsd.environments.Trajectory;
@@ -66,18 +67,9 @@ class SokobanFactExtractorTest {
     Task task = env.tasks().test().stream()
         .filter(t -> SokobanSolver.solve(Level.parse(env.reset(t)), 10).orElseThrow().length() > 5)
         .findFirst().orElseThrow();
-    String first = env.reset(task);
     SokobanReferenceAgent agent = new SokobanReferenceAgent();
-    agent.begin(env, task, first);
-    List<Trajectory.Turn> turns = new ArrayList<>();
-    String obs = first;
-    while (!env.done()) {
-      String a = agent.act(obs);
-      var r = env.step(a);
-      turns.add(new Trajectory.Turn(a, r));
-      obs = r.observation();
-    }
-    Trajectory t = new Trajectory(SokobanEnvironment.NAME, task, env.instructions(), first, turns, env.metrics());
+    Trajectory t = Episodes.play(env, task, agent, Integer.MAX_VALUE);
+    String first = t.firstObservation();
     List<Direction> plan = agent.plan();
 
     TrajectoryFacts facts = EXTRACTOR.extract(t);
@@ -134,18 +126,8 @@ class SokobanFactExtractorTest {
     SokobanEnvironment env = new SokobanEnvironment(SokobanSettings.ragen());
     int checked = 0;
     for (Task task : env.tasks().test().subList(0, 40)) {
-      String first = env.reset(task);
-      SokobanRandomAgent agent = new SokobanRandomAgent(7);
-      agent.begin(env, task, first);
-      List<Trajectory.Turn> turns = new ArrayList<>();
-      String obs = first;
-      while (!env.done()) {
-        String a = agent.act(obs);
-        var r = env.step(a);
-        turns.add(new Trajectory.Turn(a, r));
-        obs = r.observation();
-      }
-      Trajectory t = new Trajectory(SokobanEnvironment.NAME, task, env.instructions(), first, turns, env.metrics());
+      Trajectory t = Episodes.play(env, task, new SokobanRandomAgent(7), Integer.MAX_VALUE);
+      String first = t.firstObservation();
       TrajectoryFacts facts = EXTRACTOR.extract(t);
       int optimal = SokobanSolver.solve(Level.parse(first), 100).orElseThrow().length();
       String lessons = String.join(" ", facts.lessons());
