@@ -72,6 +72,10 @@ final class PretrainCommand implements Callable<Integer> {
       + "skill in the prompt (default: ${DEFAULT-VALUE}).")
   double teacherShare = 0.5;
 
+  @Option(names = "--teacher-wander-share", description = "Fraction of teacher episodes that replay a solving plan "
+      + "with random first moves, which only the skill can predict (default: ${DEFAULT-VALUE}).")
+  double teacherWanderShare = 0;
+
   @Option(names = "--init", paramLabel = "DIR", description = "Start from this checkpoint (its size and prompt "
       + "style) instead of a fresh built-in model, to continue a recipe in stages.")
   Path init;
@@ -80,9 +84,10 @@ final class PretrainCommand implements Callable<Integer> {
       + "(default: ${DEFAULT-VALUE}).")
   String size = "base";
 
-  @Option(names = "--prompt-style", description = "How the fresh model is prompted, stored with the checkpoint: "
-      + "compact (no instructions, the skill's golden workflow only) or full (default: ${DEFAULT-VALUE}).")
-  String promptStyle = "compact";
+  @Option(names = "--prompt-style", description = "How the model is prompted, stored with the checkpoint: compact "
+      + "(no instructions, the skill's golden workflow), answers (no instructions, the answers the skill quotes) "
+      + "or full. Default: compact for a fresh model, the checkpoint's own style with --init.")
+  String promptStyle;
 
   @Option(names = "--evaluate", paramLabel = "DIR", description = "Only measure this checkpoint; no training.")
   Path evaluate;
@@ -115,13 +120,13 @@ final class PretrainCommand implements Callable<Integer> {
       return 0;
     }
     PretrainSettings settings = new PretrainSettings(preset, steps, seed, batchSize, learningRate,
-        Math.min(20, steps - 1), 0.01, 1.0, fillToEnd, teacherShare);
+        Math.min(20, steps - 1), 0.01, 1.0, fillToEnd, teacherShare, teacherWanderShare);
     if (init != null && !Files.isDirectory(init)) {
       throw new UserError("no checkpoint directory " + init, 2);
     }
     PromptStyle style;
     try {
-      style = PromptStyle.parse(promptStyle);
+      style = PromptStyle.parse(promptStyle == null ? "compact" : promptStyle);
       if (init == null) {
         ModelConfig.builtIn(size, new WordTokenizer().vocabSize()); // validates the size before any work
       }
@@ -129,7 +134,7 @@ final class PretrainCommand implements Callable<Integer> {
       throw new UserError(e.getMessage(), 2);
     }
     try (LanguageModel model = init == null ? LanguageModel.builtIn(size, seed, Device.cpu(), style)
-        : LanguageModel.load(init, Device.cpu())) {
+        : promptStyle == null ? LanguageModel.load(init, Device.cpu()) : LanguageModel.load(init, Device.cpu(), style)) {
       out.printf(Locale.ROOT, "pretraining %s (%d parameters, %s prompts) on sokoban/%s: %d steps of %d examples, "
               + "seed %d%n", init == null ? "a fresh built-in " + size + " model" : init.toString(),
           model.info().parameters(), model.format().style().id(), preset, steps, batchSize, seed);
@@ -171,14 +176,20 @@ final class PretrainCommand implements Callable<Integer> {
     return BaseAgentEvaluation.run(model, sokoban, tasks, evalTemperature, maxNewTokens, seed);
   }
 
+  private static String style(String given) {
+    return given == null ? "compact" : given;
+  }
+
   private void writeRecipe(PretrainSettings s, Pretrainer.Result r, BaseAgentEvaluation.Result eval, String sha)
       throws IOException {
     ObjectMapper json = new ObjectMapper();
     ObjectNode n = json.createObjectNode();
     n.put("command", "skillsd pretrain --preset " + s.preset() + " --steps " + s.steps() + " --seed " + s.seed()
         + " --batch-size " + s.batchSize() + " --learning-rate " + s.learningRate()
-        + (init == null ? " --size " + size + " --prompt-style " + promptStyle : " --init " + init)
-        + (s.fillToEnd() ? " --fill-to-end" : "") + (s.teacherShare() == 0.5 ? "" : " --teacher-share " + s.teacherShare()));
+        + (init == null ? " --size " + size + " --prompt-style " + style(promptStyle) : " --init " + init
+            + (promptStyle == null ? "" : " --prompt-style " + promptStyle))
+        + (s.fillToEnd() ? " --fill-to-end" : "") + (s.teacherShare() == 0.5 ? "" : " --teacher-share " + s.teacherShare())
+        + (s.teacherWanderShare() == 0 ? "" : " --teacher-wander-share " + s.teacherWanderShare()));
     n.put("model", init == null ? "builtin:" + size : init.toString());
     n.put("preset", s.preset());
     n.put("steps", s.steps());
@@ -189,6 +200,7 @@ final class PretrainCommand implements Callable<Integer> {
     n.put("weight_decay", s.weightDecay());
     n.put("max_grad_norm", s.maxGradNorm());
     n.put("teacher_share", s.teacherShare());
+    n.put("teacher_wander_share", s.teacherWanderShare());
     n.put("final_smoothed_loss", r.finalSmoothedLoss());
     n.put("seconds", r.seconds());
     n.put("tokens", r.tokens());

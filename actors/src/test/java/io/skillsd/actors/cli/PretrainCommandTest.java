@@ -18,7 +18,7 @@ class PretrainCommandTest {
     CliRun r = run("pretrain", "--help");
     assertEquals(0, r.code());
     for (String option : new String[] {"--preset", "--steps", "--seed", "--out", "--evaluate", "--eval-levels",
-        "--size", "--prompt-style", "--teacher-share"}) {
+        "--size", "--prompt-style", "--teacher-share", "--teacher-wander-share"}) {
       assertTrue(r.out().contains(option), option + " in:\n" + r.out());
     }
   }
@@ -40,6 +40,9 @@ class PretrainCommandTest {
     CliRun share = run("pretrain", "--teacher-share", "1.5", "--eval-levels", "0");
     assertEquals(2, share.code());
     assertTrue(share.err().contains("teacher share must be in (0, 1)"), share.err());
+    CliRun wander = run("pretrain", "--teacher-wander-share", "1", "--eval-levels", "0");
+    assertEquals(2, wander.code());
+    assertTrue(wander.err().contains("teacher wander share must be in [0, 1)"), wander.err());
     CliRun missing = run("pretrain", "--evaluate", "/no/such/checkpoint");
     assertEquals(2, missing.code());
     assertTrue(missing.err().contains("no checkpoint directory /no/such/checkpoint"), missing.err());

@@ -55,6 +55,14 @@ public final class LanguageModel implements AutoCloseable {
 
   /** Loads a checkpoint directory onto a device. */
   public static LanguageModel load(Path dir, Device device) {
+    return load(dir, device, readPromptStyle(dir));
+  }
+
+  /**
+   * Loads a checkpoint directory onto a device, prompted in {@code style} rather than its stored style (a
+   * pretraining stage that moves a model to another style; {@link #save} records the new one).
+   */
+  public static LanguageModel load(Path dir, Device device, PromptStyle style) {
     ModelConfig config = Checkpoints.readConfig(dir);
     Path tokenizerJson = dir.resolve("tokenizer.json");
     TextTokenizer tokenizer;
@@ -73,7 +81,7 @@ public final class LanguageModel implements AutoCloseable {
     }
     List<String> dtypes = Checkpoints.storedDtypes(dir);
     CausalLm model = Checkpoints.load(dir, device);
-    ChatFormat format = new ChatFormat(tokenizer, ChatTemplate.forTokenizer(tokenizer), readPromptStyle(dir));
+    ChatFormat format = new ChatFormat(tokenizer, ChatTemplate.forTokenizer(tokenizer), style);
     return new LanguageModel(model, format, dtypes, Files.isRegularFile(tokenizerJson) ? tokenizerJson : null);
   }
 

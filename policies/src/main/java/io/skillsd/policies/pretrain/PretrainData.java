@@ -50,13 +50,14 @@ public final class PretrainData {
   public enum Kind {
     TEACHER_OPTIMAL,
     TEACHER_DETOUR,
+    TEACHER_WANDERING,
     STUDENT_OPTIMAL,
     STUDENT_DETOUR,
     STUDENT_CORRUPTED,
     STUDENT_RANDOM;
 
     public boolean teacher() {
-      return this == TEACHER_OPTIMAL || this == TEACHER_DETOUR;
+      return this == TEACHER_OPTIMAL || this == TEACHER_DETOUR || this == TEACHER_WANDERING;
     }
   }
 
@@ -82,6 +83,7 @@ public final class PretrainData {
   private final List<Task> tasks;
   private final boolean fillToEnd;
   private final double teacherShare;
+  private final double teacherWanderShare;
 
   /** Examples on the training levels of {@code settings}; student episodes stop when their plan is spent. */
   public PretrainData(SokobanSettings settings, ChatFormat format) {
@@ -105,6 +107,21 @@ public final class PretrainData {
    * @param teacherShare the fraction of teacher episodes, in (0, 1); the recipe's first stages use one half
    */
   public PretrainData(SokobanSettings settings, ChatFormat format, boolean fillToEnd, double teacherShare) {
+    this(settings, format, fillToEnd, teacherShare, 0);
+  }
+
+  /**
+   * Examples on the training levels of {@code settings}, a share {@code teacherShare} of them teacher episodes, a
+   * share {@code teacherWanderShare} of those replaying a {@link SokobanPlans#wandering} plan.
+   *
+   * @param teacherWanderShare in [0, 1); 0 draws exactly the random stream of the first stages' data
+   */
+  public PretrainData(SokobanSettings settings, ChatFormat format, boolean fillToEnd, double teacherShare,
+      double teacherWanderShare) {
+    if (!(teacherWanderShare >= 0 && teacherWanderShare < 1)) {
+      throw new IllegalArgumentException("teacher wander share must be in [0, 1), was " + teacherWanderShare);
+    }
+    this.teacherWanderShare = teacherWanderShare;
     if (!(teacherShare > 0 && teacherShare < 1)) {
       throw new IllegalArgumentException("teacher share must be in (0, 1), was " + teacherShare);
     }
@@ -137,7 +154,12 @@ public final class PretrainData {
     if (teacher) {
       Kind kind = Kind.TEACHER_OPTIMAL;
       List<Direction> plan = optimal;
-      if (u < 0.3) {
+      var wandering = teacherWanderShare > 0 && rng.nextDouble() < teacherWanderShare
+          ? SokobanPlans.wandering(level, budget, rng) : java.util.Optional.<List<Direction>>empty();
+      if (wandering.isPresent()) {
+        kind = Kind.TEACHER_WANDERING;
+        plan = wandering.get();
+      } else if (u < 0.3) {
         var detour = SokobanPlans.detour(level, budget, rng);
         if (detour.isPresent()) {
           kind = Kind.TEACHER_DETOUR;

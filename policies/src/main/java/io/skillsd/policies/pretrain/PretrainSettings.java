@@ -16,6 +16,8 @@ import java.util.Objects;
  * @param maxGradNorm the global gradient-norm clip
  * @param fillToEnd whether student episodes left open by their plan go on with random answers until they end
  * @param teacherShare the fraction of examples that are teacher episodes (skill in the prompt), in (0, 1)
+ * @param teacherWanderShare the fraction of teacher episodes, in [0, 1), that replay a wandering plan (see
+ *     {@link SokobanPlans#wandering}) instead of the optimal plan or a detour; 0 keeps the first stages' data
  */
 public record PretrainSettings(
     String preset,
@@ -27,7 +29,8 @@ public record PretrainSettings(
     double weightDecay,
     double maxGradNorm,
     boolean fillToEnd,
-    double teacherShare) {
+    double teacherShare,
+    double teacherWanderShare) {
 
   public PretrainSettings {
     Objects.requireNonNull(preset, "preset");
@@ -47,6 +50,9 @@ public record PretrainSettings(
     if (!(teacherShare > 0 && teacherShare < 1)) {
       throw new IllegalArgumentException("teacher share must be in (0, 1), was " + teacherShare);
     }
+    if (!(teacherWanderShare >= 0 && teacherWanderShare < 1)) {
+      throw new IllegalArgumentException("teacher wander share must be in [0, 1), was " + teacherWanderShare);
+    }
     if (!(weightDecay >= 0) || !(maxGradNorm > 0)) {
       throw new IllegalArgumentException("weight decay must be >= 0 and the gradient clip > 0");
     }
@@ -54,7 +60,7 @@ public record PretrainSettings(
 
   /** The shipped recipe's defaults for {@code steps} steps. */
   public static PretrainSettings defaults(String preset, int steps, long seed) {
-    return new PretrainSettings(preset, steps, seed, 8, 3e-3, Math.min(20, steps - 1), 0.01, 1.0, false, 0.5);
+    return new PretrainSettings(preset, steps, seed, 8, 3e-3, Math.min(20, steps - 1), 0.01, 1.0, false, 0.5, 0);
   }
 
   public SokobanSettings sokoban() {

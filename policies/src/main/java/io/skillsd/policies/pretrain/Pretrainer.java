@@ -75,7 +75,8 @@ public final class Pretrainer {
   /** Trains {@code model} in place. */
   public static Result train(LanguageModel model, PretrainSettings settings, Consumer<Progress> progress) {
     CausalLm lm = model.model();
-    PretrainData data = new PretrainData(settings.sokoban(), model.format(), settings.fillToEnd(), settings.teacherShare());
+    PretrainData data = new PretrainData(settings.sokoban(), model.format(), settings.fillToEnd(), settings.teacherShare(),
+        settings.teacherWanderShare());
     SplittableRandom rng = new SplittableRandom(settings.seed() * 0x9E3779B97F4A7C15L + 17);
     LearningRateSchedule schedule = LearningRateSchedule.cosine(settings.learningRate(), settings.warmupSteps(),
         settings.steps(), 0.1);

@@ -17,6 +17,9 @@ import java.util.SplittableRandom;
  *   <li>{@link #optimal}: the solver's plan.
  *   <li>{@link #detour}: a plan that still solves within the budget but is longer than the optimal one and
  *       has no wasted move: one to four random first moves, then the optimal plan from there.
+ *   <li>{@link #wandering}: one to four random first moves (wasted ones too: a bump, a step and its reverse),
+ *       then the optimal plan from there — a student's lucky success. Found on most levels, where a loop-free
+ *       {@link #detour} is rare. The analyst's skill of such an episode quotes only its loop-free part.
  *   <li>{@link #corrupted}: the optimal plan with one or two random edits (a move replaced, dropped,
  *       inserted, or two neighbours swapped); it may still solve by chance.
  *   <li>{@link #random}: 1 to {@code budget} uniformly random moves.
@@ -60,6 +63,39 @@ public final class SokobanPlans {
       plan.addAll(rest.get().plan());
       SokobanAnalysis a = SokobanAnalysis.of(level, plan);
       if (a.solved() && a.wastedSteps().isEmpty() && plan.size() > optimal) {
+        return Optional.of(List.copyOf(plan));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * A solving plan of one to four random first moves (which may be wasted: a bump, a step and its reverse) and
+   * then the optimal plan from where they lead, longer than the optimal plan; empty when a few tries find none.
+   */
+  public static Optional<List<Direction>> wandering(Level level, int budget, SplittableRandom rng) {
+    int optimal = optimal(level, budget).size();
+    for (int attempt = 0; attempt < DETOUR_TRIES; attempt++) {
+      int prefixLength = 1 + rng.nextInt(4);
+      if (optimal + prefixLength > budget) {
+        continue;
+      }
+      Sokoban game = new Sokoban(level);
+      List<Direction> plan = new ArrayList<>();
+      for (int i = 0; i < prefixLength && !game.solved(); i++) {
+        Direction d = Direction.of(rng.nextInt(4));
+        plan.add(d);
+        game.move(d.id());
+      }
+      if (game.solved()) {
+        continue;
+      }
+      Optional<SokobanSolver.Solution> rest = SokobanSolver.solve(Level.parse(game.render()), budget - plan.size());
+      if (rest.isEmpty()) {
+        continue;
+      }
+      plan.addAll(rest.get().plan());
+      if (plan.size() > optimal && SokobanAnalysis.of(level, plan).solved()) {
         return Optional.of(List.copyOf(plan));
       }
     }

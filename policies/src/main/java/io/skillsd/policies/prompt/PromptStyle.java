@@ -14,11 +14,19 @@ import java.util.Locale;
  *       a skill rendered as its golden workflow alone. For the built-in base agent, whose word tokenizer would
  *       spend several hundred tokens on the instructions and the full skill — a tiny model learns to follow a
  *       short skill much sooner than one buried in a thousand tokens.
+ *   <li>{@link #ANSWERS}: no instructions; a skill rendered as the worked answers its golden workflow quotes
+ *       ({@code <answer>…</answer>} blocks, one line per turn: {@code turn 1 <answer>Down || Left</answer>}),
+ *       or its golden workflow when it quotes none. The shortest skill text that still carries the skill's
+ *       plan: what a tiny model learns to follow soonest.
  * </ul>
  */
 public enum PromptStyle {
   FULL,
-  COMPACT;
+  COMPACT,
+  ANSWERS;
+
+  private static final java.util.regex.Pattern ANSWER = java.util.regex.Pattern.compile("<answer>.*?</answer>",
+      java.util.regex.Pattern.DOTALL);
 
   /** The system part of a prompt for an environment with these instructions. */
   public String system(String instructions) {
@@ -27,7 +35,22 @@ public enum PromptStyle {
 
   /** The skill text the teacher's prompt carries. */
   public String render(Skill skill) {
-    return this == FULL ? skill.render() : skill.goldenWorkflow();
+    return switch (this) {
+      case FULL -> skill.render();
+      case COMPACT -> skill.goldenWorkflow();
+      case ANSWERS -> answers(skill.goldenWorkflow());
+    };
+  }
+
+  /** The {@code <answer>…</answer>} blocks of {@code workflow}, one per line as {@code turn k <answer>…</answer>}. */
+  private static String answers(String workflow) {
+    java.util.regex.Matcher m = ANSWER.matcher(workflow);
+    StringBuilder out = new StringBuilder();
+    int turn = 0;
+    while (m.find()) {
+      out.append(turn == 0 ? "" : "\n").append("turn ").append(++turn).append(' ').append(m.group());
+    }
+    return turn == 0 ? workflow : out.toString();
   }
 
   /** The lower-case name used in settings and in a checkpoint's {@code skillsd.json}. */
@@ -42,6 +65,6 @@ public enum PromptStyle {
         return s;
       }
     }
-    throw new IllegalArgumentException("unknown prompt style '" + id + "'; allowed: full, compact");
+    throw new IllegalArgumentException("unknown prompt style '" + id + "'; allowed: full, compact, answers");
   }
 }

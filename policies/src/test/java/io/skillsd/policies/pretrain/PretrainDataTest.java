@@ -2,6 +2,7 @@ package io.skillsd.policies.pretrain;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -115,6 +116,27 @@ class PretrainDataTest {
     assertTrue(Math.abs(random - 0.15 * n) < 30 && Math.abs(corrupted - 0.20 * n) < 35, counts.toString());
     assertTrue(counts.getOrDefault(PretrainData.Kind.TEACHER_DETOUR, 0) > 0, counts.toString());
     assertFalse(counts.containsKey(null));
+  }
+
+  @Test
+  void aWanderShareReplaysWanderingPlansUnderTheirSkill() {
+    SokobanSettings settings = SokobanSettings.ragen();
+    PretrainData data = new PretrainData(settings, FORMAT, false, 0.8, 0.5);
+    SplittableRandom rng = new SplittableRandom(4);
+    Map<PretrainData.Kind, Integer> counts = new EnumMap<>(PretrainData.Kind.class);
+    for (int i = 0; i < 200; i++) {
+      PretrainData.Example e = data.next(rng);
+      counts.merge(e.kind(), 1, Integer::sum);
+      if (e.kind() == PretrainData.Kind.TEACHER_WANDERING) {
+        String text = FORMAT.tokenizer().decode(e.transcript().tokens());
+        assertTrue(text.indexOf("Answers that solve it") < text.indexOf("assistant:"), "a skill of a success: " + text);
+      }
+    }
+    int teacher = counts.entrySet().stream().filter(c -> c.getKey().teacher()).mapToInt(Map.Entry::getValue).sum();
+    int wandering = counts.getOrDefault(PretrainData.Kind.TEACHER_WANDERING, 0);
+    assertTrue(teacher > 140 && teacher < 180, "teacher share 0.8: " + counts);
+    assertTrue(wandering > 0.35 * teacher && wandering < 0.55 * teacher, "wander share 0.5: " + counts);
+    assertThrows(IllegalArgumentException.class, () -> new PretrainData(settings, FORMAT, false, 0.8, 1.0));
   }
 
   @Test

@@ -39,6 +39,19 @@ class PromptStyleTest {
   }
 
   @Test
+  void answersStyleKeepsOnlyTheQuotedAnswersOneTurnPerLine() {
+    Skill twoTurns = new Skill("s", "m", "1. Down ×5. 2. push Left, which solves the task. Answers that solve it "
+        + "from the start: turn 1 <answer>Down || Down || Down || Down || Down</answer>, turn 2 <answer>Left"
+        + "</answer>. This plan is optimal: 6 moves.", skill.provenance());
+    assertEquals("turn 1 <answer>Down || Down || Down || Down || Down</answer>\nturn 2 <answer>Left</answer>",
+        PromptStyle.ANSWERS.render(twoTurns));
+    assertEquals("turn 1 <answer>Up</answer>", PromptStyle.ANSWERS.render(skill));
+    Skill noAnswers = new Skill("s", "m", "1. Down. 2. push Left.", skill.provenance());
+    assertEquals("1. Down. 2. push Left.", PromptStyle.ANSWERS.render(noAnswers), "a workflow without answers stays");
+    assertEquals(PromptStyle.ANSWERS, PromptStyle.parse("answers"));
+  }
+
+  @Test
   void theStyleIsStoredWithTheCheckpoint(@TempDir Path dir) throws Exception {
     try (LanguageModel m = LanguageModel.builtIn("tiny", 1, Device.cpu(), PromptStyle.COMPACT)) {
       m.save(dir, Map.of());
