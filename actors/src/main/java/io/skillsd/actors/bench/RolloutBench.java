@@ -56,13 +56,20 @@ public final class RolloutBench implements AutoCloseable {
   private final Supplier<Environment> environments;
   private final Config config;
   private final int maxNewTokens;
+  private final int prefixMinTokens;
   private final float temperature = 1f;
   /** One actor system for every actor measurement, so each one runs on the same, warm compute thread. */
   private ActorSystem<SpawnProtocol.Command> system;
   private int runs;
 
-  public RolloutBench(TrainingModels models, Supplier<Environment> environments, Config config, int maxNewTokens) {
+  /**
+   * @param prefixMinTokens the shared-prefix cache's shortest prefix ({@code skillsd.train.prefix-cache-min-tokens});
+   *     0 = off. Every mode uses the same setting.
+   */
+  public RolloutBench(TrainingModels models, Supplier<Environment> environments, Config config, int maxNewTokens,
+      int prefixMinTokens) {
     this.models = models;
+    this.prefixMinTokens = prefixMinTokens;
     this.environments = environments;
     this.config = config;
     this.maxNewTokens = maxNewTokens;
@@ -89,7 +96,8 @@ public final class RolloutBench implements AutoCloseable {
     Behavior<EpisodeResult> run = Behaviors.setup(ctx -> {
       start.set(System.nanoTime()); // spawning the measurement's actors is part of rollout time, as in training
       ActorRef<PolicyServerProtocol.Command> policy = ctx.spawn(
-          PolicyServerActor.create("bench", models, maxNewTokens, 1f, maxBatch, maxBatch > 1), "policy-server",
+          PolicyServerActor.create("bench", models, maxNewTokens, 1f, maxBatch, maxBatch > 1,
+              prefixMinTokens), "policy-server",
           DispatcherSelector.fromConfig("skillsd-compute-dispatcher"));
       for (Episode e : eps) {
         policy.tell(new PolicyServerProtocol.Expect(e.episodeId()));
@@ -168,6 +176,8 @@ public final class RolloutBench implements AutoCloseable {
       transcripts[i] = format.open(new StudentPrompt(envs[i].instructions(), first));
     }
     Generator generator = new Generator(models.studentNetwork());
+    io.skillsd.policies.generation.PrefixCache prefixes = prefixMinTokens > 0
+        ? new io.skillsd.policies.generation.PrefixCache(prefixMinTokens, 8) : null;
     List<java.util.Optional<io.skillsd.policies.model.KvCache.RowState>> sessions = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       sessions.add(java.util.Optional.empty());
@@ -190,6 +200,9 @@ public final class RolloutBench implements AutoCloseable {
       for (int i : active) {
         prior.add(sessions.get(i));
       }
+      if (prefixes != null) {
+        prior = prefixes.priors(generator, requests, prior);
+      }
       Generator.SessionResult result = generator.generate(requests, prior, true);
       List<Generation> out = result.generations();
       for (int k = 0; k < active.size(); k++) {
@@ -210,6 +223,9 @@ public final class RolloutBench implements AutoCloseable {
       }
     }
     sessions.forEach(st -> st.ifPresent(io.skillsd.policies.model.KvCache.RowState::close));
+    if (prefixes != null) {
+      prefixes.close();
+    }
     return new Measurement("plain loop, batched", n, (System.nanoTime() - start) / 1e9, tokens, turns);
   }
 

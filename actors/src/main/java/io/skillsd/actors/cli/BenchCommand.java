@@ -59,12 +59,12 @@ final class BenchCommand implements Runnable {
       EnvironmentProvider provider = EnvironmentRegistry.load().provider(settings.environment().name());
       String model = settings.config().getString("skillsd.policy.model");
       PrintWriter out = spec.commandLine().getOut();
-      out.printf("rollout benchmark: %d concurrent episodes of %s %s, model %s, %d rounds, %d cores%n", episodes,
+      out.printf("rollout benchmark: %d concurrent episodes of %s %s, model %s, shared-prefix cache from %d tokens (0 = off), %d rounds, %d cores%n", episodes,
           settings.environment().name(), settings.environment().options(), model, repeats,
           Runtime.getRuntime().availableProcessors());
       try (TrainingModels models = TrainingModels.load(model, settings.config().getLong("skillsd.policy.init-seed"));
           RolloutBench bench = new RolloutBench(models, () -> provider.create(settings.environment().options()),
-              settings.config(), maxNewTokens)) {
+              settings.config(), maxNewTokens, settings.config().getInt("skillsd.train.prefix-cache-min-tokens"))) {
         // warm-up of both paths: JIT, native kernels, and the actor system's compute thread
         bench.plainLoop(Math.min(4, episodes), 999);
         bench.actors(Math.min(4, episodes), 999, Integer.MAX_VALUE);

@@ -49,10 +49,12 @@ public final class RolloutWorkerActor extends AbstractBehavior<Command> {
   private record RunnerStopped(String episodeId) implements Internal {}
 
   /** How episodes are played on this node. */
-  public record Settings(int maxNewTokens, float topP, int maxBatch, boolean deterministic, int maxTurns) {
+  public record Settings(int maxNewTokens, float topP, int maxBatch, boolean deterministic, int maxTurns,
+      int prefixCacheMinTokens) {
     public Settings {
-      if (maxNewTokens < 1 || maxBatch < 1 || maxTurns < 1) {
-        throw new IllegalArgumentException("maxNewTokens, maxBatch and maxTurns must be positive");
+      if (maxNewTokens < 1 || maxBatch < 1 || maxTurns < 1 || prefixCacheMinTokens < 0) {
+        throw new IllegalArgumentException("maxNewTokens, maxBatch and maxTurns must be positive, the prefix cache's "
+            + "minimum not negative");
       }
     }
   }
@@ -88,7 +90,7 @@ public final class RolloutWorkerActor extends AbstractBehavior<Command> {
     this.settings = settings;
     this.node = node;
     this.policy = ctx.spawn(PolicyServerActor.create(runId, models, settings.maxNewTokens(), settings.topP(),
-        settings.maxBatch(), settings.deterministic()), "policy-server",
+        settings.maxBatch(), settings.deterministic(), settings.prefixCacheMinTokens()), "policy-server",
         DispatcherSelector.fromConfig("skillsd-compute-dispatcher"));
     this.finishedAdapter = ctx.messageAdapter(EpisodeResult.class, Finished::new);
   }

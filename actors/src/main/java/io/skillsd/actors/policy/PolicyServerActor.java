@@ -38,6 +38,10 @@ public final class PolicyServerActor extends AbstractBehavior<Command> {
   private final Map<String, io.skillsd.policies.model.KvCache.RowState> sessions = new java.util.HashMap<>();
   private boolean flushQueued;
   private long batches;
+  /** Shared prompt prefixes per network, for the weights version {@link #prefixVersion}; null when off. */
+  private final io.skillsd.policies.generation.PrefixCache studentPrefixes;
+  private final io.skillsd.policies.generation.PrefixCache teacherPrefixes;
+  private long prefixVersion = Long.MIN_VALUE;
 
   /**
    * @param maxBatch the largest batch; 1 turns batching off (one request at a time)
@@ -47,13 +51,26 @@ public final class PolicyServerActor extends AbstractBehavior<Command> {
    */
   public static Behavior<Command> create(String runId, TrainingModels models, int maxNewTokens, float topP, int maxBatch,
       boolean lockstep) {
+    return create(runId, models, maxNewTokens, topP, maxBatch, lockstep, 0);
+  }
+
+  /**
+   * As above, with shared prompt prefixes of at least {@code prefixMinTokens} tokens computed once per weights
+   * version and given to every new episode's first turn ({@link io.skillsd.policies.generation.PrefixCache});
+   * 0 turns that off.
+   */
+  public static Behavior<Command> create(String runId, TrainingModels models, int maxNewTokens, float topP, int maxBatch,
+      boolean lockstep, int prefixMinTokens) {
     return Behaviors.withMdc(Command.class, Map.of(RunLogging.RUN_ID, runId, RunLogging.ROLE, "policy-server"),
-        Behaviors.setup(ctx -> new PolicyServerActor(ctx, models, maxNewTokens, topP, maxBatch, lockstep)));
+        Behaviors.setup(ctx -> new PolicyServerActor(ctx, models, maxNewTokens, topP, maxBatch, lockstep,
+            prefixMinTokens)));
   }
 
   private PolicyServerActor(ActorContext<Command> ctx, TrainingModels models, int maxNewTokens, float topP, int maxBatch,
-      boolean lockstep) {
+      boolean lockstep, int prefixMinTokens) {
     super(ctx);
+    this.studentPrefixes = prefixMinTokens > 0 ? new io.skillsd.policies.generation.PrefixCache(prefixMinTokens, 8) : null;
+    this.teacherPrefixes = prefixMinTokens > 0 ? new io.skillsd.policies.generation.PrefixCache(prefixMinTokens, 8) : null;
     this.lockstep = lockstep;
     this.models = models;
     this.maxNewTokens = maxNewTokens;
@@ -74,6 +91,10 @@ public final class PolicyServerActor extends AbstractBehavior<Command> {
         .onSignal(akka.actor.typed.PostStop.class, s -> {
           sessions.values().forEach(io.skillsd.policies.model.KvCache.RowState::close);
           sessions.clear();
+          if (studentPrefixes != null) {
+            studentPrefixes.close();
+            teacherPrefixes.close();
+          }
           return this;
         })
         .build();
@@ -147,15 +168,21 @@ public final class PolicyServerActor extends AbstractBehavior<Command> {
     // Student and teacher rows sample different networks: one batch each.
     List<Generate> student = mixed.stream().filter(g -> !g.teacher()).toList();
     List<Generate> teacher = mixed.stream().filter(Generate::teacher).toList();
+    if (studentPrefixes != null && models.version() != prefixVersion) {
+      studentPrefixes.clear(); // new weights: the shared prefixes' keys and values are stale
+      teacherPrefixes.clear();
+      prefixVersion = models.version();
+    }
     if (!student.isEmpty()) {
-      runBatch(student, models.studentNetwork());
+      runBatch(student, models.studentNetwork(), studentPrefixes);
     }
     if (!teacher.isEmpty()) {
-      runBatch(teacher, models.teacher());
+      runBatch(teacher, models.teacher(), teacherPrefixes);
     }
   }
 
-  private void runBatch(List<Generate> batch, io.skillsd.policies.model.CausalLm network) {
+  private void runBatch(List<Generate> batch, io.skillsd.policies.model.CausalLm network,
+      io.skillsd.policies.generation.PrefixCache prefixes) {
     io.skillsd.policies.compute.GradMode.offOnThisThread();
     List<Integer> stops = models.format().stopTokens();
     List<GenerationRequest> requests = new ArrayList<>(batch.size());
@@ -169,7 +196,11 @@ public final class PolicyServerActor extends AbstractBehavior<Command> {
       prior.add(java.util.Optional.ofNullable(sessions.get(g.episodeId())));
     }
     long start = System.nanoTime();
-    Generator.SessionResult result = new Generator(network).generate(requests, prior, true);
+    Generator generator = new Generator(network);
+    if (prefixes != null) {
+      prior = prefixes.priors(generator, requests, prior);
+    }
+    Generator.SessionResult result = generator.generate(requests, prior, true);
     List<Generation> out = result.generations();
     for (int i = 0; i < batch.size(); i++) {
       io.skillsd.policies.model.KvCache.RowState old = sessions.put(batch.get(i).episodeId(), result.states().get(i).orElseThrow());

@@ -34,6 +34,7 @@ public record TrainSettings(
     boolean deterministic,
     boolean teacherRollouts,
     int maxBatch,
+    int prefixCacheMinTokens,
     String model,
     long modelSeed) {
 
@@ -126,6 +127,7 @@ public record TrainSettings(
         r.bool("deterministic"),
         r.enumValue("rollouts", Rollouts.class) == Rollouts.TEACHER,
         r.intIn("max-batch", 1, 65_536),
+        r.intIn("prefix-cache-min-tokens", 0, 1_000_000),
         model,
         p.longValue("init-seed"));
   }

@@ -147,6 +147,30 @@ public final class Generator {
     return new SessionResult(out, states);
   }
 
+  /**
+   * The keys and values of {@code tokens} alone (one row, no sampling): a prefix for {@link PrefixCache}. The
+   * caller owns and closes the state.
+   */
+  public KvCache.RowState prefill(int[] tokens) {
+    int n = tokens.length;
+    if (n == 0 || n >= model.config().maxPositionEmbeddings()) {
+      throw new IllegalArgumentException("a prefix of " + n + " tokens: must be 1 to " + (model.config().maxPositionEmbeddings() - 1));
+    }
+    try (NDManager m = model.manager().newSubManager();
+        KvCache cache = KvCache.fromRows(model.manager(), model.config().numLayers(), List.of(Optional.empty()), n)) {
+      long[] ids = new long[n];
+      long[][] positions = new long[1][n];
+      boolean[][] valid = new boolean[1][n];
+      for (int t = 0; t < n; t++) {
+        ids[t] = tokens[t];
+        positions[0][t] = t;
+        valid[0][t] = true;
+      }
+      step(m, ids, n, positions, valid, cache);
+      return cache.rowState(model.manager(), 0, tokens.clone());
+    }
+  }
+
   /** Positions a batch cache needs: the longest cached prefix, the prefill, and every decode step. */
   private static int capacity(List<Optional<KvCache.RowState>> usable, int prefill, int steps) {
     int cached = usable.stream().mapToInt(r -> r.map(KvCache.RowState::length).orElse(0)).max().orElse(0);
