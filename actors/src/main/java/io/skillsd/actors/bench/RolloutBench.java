@@ -41,6 +41,8 @@ import java.util.function.Supplier;
  */
 public final class RolloutBench implements AutoCloseable {
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RolloutBench.class);
+
   /** One measurement: wall time and what was produced. */
   public record Measurement(String mode, int episodes, double seconds, long sampledTokens, long turns) {
     public double tokensPerSecond() {
@@ -203,7 +205,9 @@ public final class RolloutBench implements AutoCloseable {
       if (prefixes != null) {
         prior = prefixes.priors(generator, requests, prior);
       }
+      long t0 = System.nanoTime();
       Generator.SessionResult result = generator.generate(requests, prior, true);
+      LOG.debug("plain loop: batch of {} requests in {} ms", requests.size(), (System.nanoTime() - t0) / 1_000_000);
       List<Generation> out = result.generations();
       for (int k = 0; k < active.size(); k++) {
         int i = active.get(k);

@@ -60,7 +60,8 @@ final class BenchCommand implements Runnable {
       String model = settings.config().getString("skillsd.policy.model");
       PrintWriter out = spec.commandLine().getOut();
       out.printf("rollout benchmark: %d concurrent episodes of %s %s, model %s, shared-prefix cache from %d tokens (0 = off), %d rounds, %d cores%n", episodes,
-          settings.environment().name(), settings.environment().options(), model, repeats,
+          settings.environment().name(), settings.environment().options(), model,
+          settings.config().getInt("skillsd.train.prefix-cache-min-tokens"), repeats,
           Runtime.getRuntime().availableProcessors());
       try (TrainingModels models = TrainingModels.load(model, settings.config().getLong("skillsd.policy.init-seed"));
           RolloutBench bench = new RolloutBench(models, () -> provider.create(settings.environment().options()),
