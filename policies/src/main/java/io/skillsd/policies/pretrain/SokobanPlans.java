@@ -42,28 +42,12 @@ public final class SokobanPlans {
   public static Optional<List<Direction>> detour(Level level, int budget, SplittableRandom rng) {
     int optimal = optimal(level, budget).size();
     for (int attempt = 0; attempt < DETOUR_TRIES; attempt++) {
-      int prefixLength = 1 + rng.nextInt(4);
-      if (optimal + prefixLength > budget) {
-        continue;
-      }
-      Sokoban game = new Sokoban(level);
-      List<Direction> plan = new ArrayList<>();
-      for (int i = 0; i < prefixLength; i++) {
-        Direction d = Direction.of(rng.nextInt(4));
-        plan.add(d);
-        game.move(d.id());
-      }
-      if (game.solved()) {
-        continue;
-      }
-      Optional<SokobanSolver.Solution> rest = SokobanSolver.solve(Level.parse(game.render()), budget - plan.size());
-      if (rest.isEmpty()) {
-        continue;
-      }
-      plan.addAll(rest.get().plan());
-      SokobanAnalysis a = SokobanAnalysis.of(level, plan);
-      if (a.solved() && a.wastedSteps().isEmpty() && plan.size() > optimal) {
-        return Optional.of(List.copyOf(plan));
+      Optional<List<Direction>> plan = randomStartThenOptimal(level, budget, optimal, rng, false);
+      if (plan.isPresent()) {
+        SokobanAnalysis a = SokobanAnalysis.of(level, plan.get());
+        if (a.solved() && a.wastedSteps().isEmpty() && plan.get().size() > optimal) {
+          return plan;
+        }
       }
     }
     return Optional.empty();
@@ -76,30 +60,41 @@ public final class SokobanPlans {
   public static Optional<List<Direction>> wandering(Level level, int budget, SplittableRandom rng) {
     int optimal = optimal(level, budget).size();
     for (int attempt = 0; attempt < DETOUR_TRIES; attempt++) {
-      int prefixLength = 1 + rng.nextInt(4);
-      if (optimal + prefixLength > budget) {
-        continue;
-      }
-      Sokoban game = new Sokoban(level);
-      List<Direction> plan = new ArrayList<>();
-      for (int i = 0; i < prefixLength && !game.solved(); i++) {
-        Direction d = Direction.of(rng.nextInt(4));
-        plan.add(d);
-        game.move(d.id());
-      }
-      if (game.solved()) {
-        continue;
-      }
-      Optional<SokobanSolver.Solution> rest = SokobanSolver.solve(Level.parse(game.render()), budget - plan.size());
-      if (rest.isEmpty()) {
-        continue;
-      }
-      plan.addAll(rest.get().plan());
-      if (plan.size() > optimal && SokobanAnalysis.of(level, plan).solved()) {
-        return Optional.of(List.copyOf(plan));
+      Optional<List<Direction>> plan = randomStartThenOptimal(level, budget, optimal, rng, true);
+      if (plan.isPresent() && plan.get().size() > optimal && SokobanAnalysis.of(level, plan.get()).solved()) {
+        return plan;
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * One try: one to four random moves (fewer when {@code stopWhenSolved} and they solve the level), then the
+   * optimal plan from where they lead within the rest of the budget; empty when the moves solve the level, do not
+   * fit the budget, or leave it unsolvable.
+   */
+  private static Optional<List<Direction>> randomStartThenOptimal(Level level, int budget, int optimal,
+      SplittableRandom rng, boolean stopWhenSolved) {
+    int prefixLength = 1 + rng.nextInt(4);
+    if (optimal + prefixLength > budget) {
+      return Optional.empty();
+    }
+    Sokoban game = new Sokoban(level);
+    List<Direction> plan = new ArrayList<>();
+    for (int i = 0; i < prefixLength && !(stopWhenSolved && game.solved()); i++) {
+      Direction d = Direction.of(rng.nextInt(4));
+      plan.add(d);
+      game.move(d.id());
+    }
+    if (game.solved()) {
+      return Optional.empty();
+    }
+    Optional<SokobanSolver.Solution> rest = SokobanSolver.solve(Level.parse(game.render()), budget - plan.size());
+    if (rest.isEmpty()) {
+      return Optional.empty();
+    }
+    plan.addAll(rest.get().plan());
+    return Optional.of(List.copyOf(plan));
   }
 
   /** The plan with one or two random edits, at most {@code budget} moves and at least one. */
