@@ -88,16 +88,20 @@ public final class PolicyServerActor extends AbstractBehavior<Command> {
         })
         .onMessage(PolicyServerProtocol.Leave.class, this::onLeave)
         .onMessage(Flush.class, f -> onFlush())
-        .onSignal(akka.actor.typed.PostStop.class, s -> {
-          sessions.values().forEach(io.skillsd.policies.model.KvCache.RowState::close);
-          sessions.clear();
-          if (studentPrefixes != null) {
-            studentPrefixes.close();
-            teacherPrefixes.close();
-          }
-          return this;
-        })
+        .onSignal(akka.actor.typed.PostStop.class, s -> releaseNativeState())
+        .onSignal(akka.actor.typed.PreRestart.class, s -> releaseNativeState())
         .build();
+  }
+
+  /** Frees the sessions' and prefixes' keys and values (native memory) when the actor stops or restarts. */
+  private Behavior<Command> releaseNativeState() {
+    sessions.values().forEach(io.skillsd.policies.model.KvCache.RowState::close);
+    sessions.clear();
+    if (studentPrefixes != null) {
+      studentPrefixes.close();
+      teacherPrefixes.close();
+    }
+    return this;
   }
 
   private Behavior<Command> onLeave(PolicyServerProtocol.Leave l) {
