@@ -126,7 +126,7 @@ final class PretrainCommand implements Callable<Integer> {
     }
     PromptStyle style;
     try {
-      style = PromptStyle.parse(promptStyle == null ? "compact" : promptStyle);
+      style = PromptStyle.parse(style(promptStyle));
       if (init == null) {
         ModelConfig.builtIn(size, new WordTokenizer().vocabSize()); // validates the size before any work
       }
@@ -176,6 +176,7 @@ final class PretrainCommand implements Callable<Integer> {
     return BaseAgentEvaluation.run(model, sokoban, tasks, evalTemperature, maxNewTokens, seed);
   }
 
+  /** The prompt style a fresh model gets: the one given, else compact. */
   private static String style(String given) {
     return given == null ? "compact" : given;
   }

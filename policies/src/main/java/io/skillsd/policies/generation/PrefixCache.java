@@ -52,11 +52,16 @@ public final class PrefixCache implements AutoCloseable {
    */
   public List<Optional<KvCache.RowState>> priors(Generator generator, List<GenerationRequest> requests,
       List<Optional<KvCache.RowState>> prior) {
-    List<Optional<KvCache.RowState>> out = new ArrayList<>(requests.size());
+    int n = requests.size();
+    List<int[]> prompts = new ArrayList<>(n); // prompt() copies: take each once
+    List<Optional<KvCache.RowState>> own = new ArrayList<>(n);
     List<int[]> fresh = new ArrayList<>();
-    for (int i = 0; i < requests.size(); i++) {
+    for (int i = 0; i < n; i++) {
       int[] prompt = requests.get(i).prompt();
-      if (prior.get(i).filter(s -> s.isStrictPrefixOf(prompt)).isEmpty()) {
+      Optional<KvCache.RowState> p = prior.get(i).filter(s -> s.isStrictPrefixOf(prompt));
+      prompts.add(prompt);
+      own.add(p);
+      if (p.isEmpty()) {
         fresh.add(prompt);
       }
     }
@@ -68,13 +73,12 @@ public final class PrefixCache implements AutoCloseable {
         }
       }
     }
-    for (int i = 0; i < requests.size(); i++) {
-      int[] prompt = requests.get(i).prompt();
-      Optional<KvCache.RowState> own = prior.get(i).filter(s -> s.isStrictPrefixOf(prompt));
-      if (own.isPresent()) {
-        out.add(own);
+    List<Optional<KvCache.RowState>> out = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      if (own.get(i).isPresent()) {
+        out.add(own.get(i));
       } else {
-        Optional<KvCache.RowState> shared = best(prompt);
+        Optional<KvCache.RowState> shared = best(prompts.get(i));
         hits += shared.isPresent() ? 1 : 0;
         out.add(shared);
       }
@@ -140,7 +144,7 @@ public final class PrefixCache implements AutoCloseable {
    */
   private int sharedPrefix(int[] prompt, List<int[]> fresh) {
     int shared = Integer.MAX_VALUE;
-    for (List<int[]> others : List.of(fresh, List.copyOf(recent))) {
+    for (Iterable<int[]> others : List.<Iterable<int[]>>of(fresh, recent)) {
       for (int[] other : others) {
         if (other != prompt) {
           int c = Math.min(common(prompt, other), Math.min(prompt.length, other.length) - 1);
