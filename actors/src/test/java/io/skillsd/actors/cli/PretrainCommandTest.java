@@ -25,26 +25,20 @@ class PretrainCommandTest {
 
   @Test
   void badInputIsAUsageErrorNamingWhatIsWrong() {
-    CliRun steps = run("pretrain", "--steps", "0", "--eval-levels", "0");
-    assertEquals(2, steps.code());
-    assertTrue(steps.err().contains("steps must be >= 1"), steps.err());
-    CliRun preset = run("pretrain", "--preset", "nope");
-    assertEquals(2, preset.code());
-    assertTrue(preset.err().contains("allowed: ragen, skill-sd"), preset.err());
-    CliRun size = run("pretrain", "--size", "huge", "--eval-levels", "0");
-    assertEquals(2, size.code());
-    assertTrue(size.err().contains("allowed: tiny, base, small10m"), size.err());
-    CliRun style = run("pretrain", "--prompt-style", "terse", "--eval-levels", "0");
-    assertEquals(2, style.code());
-    assertTrue(style.err().contains("allowed: full, compact"), style.err());
-    CliRun share = run("pretrain", "--teacher-share", "1.5", "--eval-levels", "0");
-    assertEquals(2, share.code());
-    assertTrue(share.err().contains("teacher share must be in (0, 1)"), share.err());
-    CliRun wander = run("pretrain", "--teacher-wander-share", "1", "--eval-levels", "0");
-    assertEquals(2, wander.code());
-    assertTrue(wander.err().contains("teacher wander share must be in [0, 1)"), wander.err());
-    CliRun missing = run("pretrain", "--evaluate", "/no/such/checkpoint");
-    assertEquals(2, missing.code());
-    assertTrue(missing.err().contains("no checkpoint directory /no/such/checkpoint"), missing.err());
+    assertUsageError("steps must be >= 1", "pretrain", "--steps", "0", "--eval-levels", "0");
+    assertUsageError("allowed: ragen, skill-sd", "pretrain", "--preset", "nope");
+    assertUsageError("allowed: tiny, base, small10m", "pretrain", "--size", "huge", "--eval-levels", "0");
+    assertUsageError("allowed: full, compact, answers", "pretrain", "--prompt-style", "terse", "--eval-levels", "0");
+    assertUsageError("teacher share must be in (0, 1)", "pretrain", "--teacher-share", "1.5", "--eval-levels", "0");
+    assertUsageError("teacher wander share must be in [0, 1)", "pretrain", "--teacher-wander-share", "1",
+        "--eval-levels", "0");
+    assertUsageError("no checkpoint directory /no/such/checkpoint", "pretrain", "--evaluate", "/no/such/checkpoint");
+  }
+
+  /** The command exits with the usage code 2 and its error names {@code expected}. */
+  private static void assertUsageError(String expected, String... args) {
+    CliRun r = run(args);
+    assertEquals(2, r.code(), String.join(" ", args));
+    assertTrue(r.err().contains(expected), r.err());
   }
 }
