@@ -18,8 +18,9 @@ import java.util.stream.IntStream;
 
 /**
  * The experiment's results: per variant, the mean ± sample standard deviation over seeds of the final
- * held-out success and completion and of the training success and completion (each run's mean over its
- * last {@link RunRecord#LAST_ITERATIONS} iterations). Written as {@code results.md} (the table),
+ * held-out success and completion, of the late held-out success (each run's mean over its last
+ * {@link RunRecord#LAST_EVALUATIONS} evaluations) and of the training success and completion (each run's
+ * mean over its last {@link RunRecord#LAST_ITERATIONS} iterations). Written as {@code results.md} (the table),
  * {@code results.json} (per run and aggregated) and the charts of {@link LearningCurves}.
  *
  * @param plan the experiment
@@ -48,7 +49,8 @@ public record ExperimentResults(ExperimentPlan plan, List<Optional<RunRecord>> r
   }
 
   /** One row of the table. Train statistics have no values for a variant that does not train. */
-  public record Row(Variant variant, Stat heldoutSuccess, Stat heldoutCompletion, Stat trainSuccess, Stat trainCompletion) {
+  public record Row(Variant variant, Stat heldoutSuccess, Stat heldoutCompletion, Stat lateHeldoutSuccess,
+      Stat trainSuccess, Stat trainCompletion) {
     public Row {
       Objects.requireNonNull(variant, "variant");
     }
@@ -76,6 +78,7 @@ public record ExperimentResults(ExperimentPlan plan, List<Optional<RunRecord>> r
     finished().forEach((variant, runs) -> rows.add(new Row(variant,
         Stat.of(runs.stream().map(r -> r.finalHeldout().success()).toList()),
         Stat.of(runs.stream().map(r -> r.finalHeldout().completion()).toList()),
+        Stat.of(runs.stream().map(RunRecord::lateHeldoutSuccess).toList()),
         Stat.of(present(runs.stream().map(RunRecord::trainSuccess).toList())),
         Stat.of(present(runs.stream().map(RunRecord::trainCompletion).toList())))));
     return rows;
@@ -89,13 +92,15 @@ public record ExperimentResults(ExperimentPlan plan, List<Optional<RunRecord>> r
   /** The markdown table: variant, seeds finished, then the four statistics as percentages. */
   public String table() {
     StringBuilder t = new StringBuilder();
-    t.append("| variant | seeds | held-out success (%) | held-out completion (%) | train success (%) | train completion (%) |\n");
-    t.append("|---|---:|---:|---:|---:|---:|\n");
+    t.append("| variant | seeds | held-out success (%) | held-out completion (%) | held-out success, last ")
+        .append(RunRecord.LAST_EVALUATIONS).append(" evaluations (%) | train success (%) | train completion (%) |\n");
+    t.append("|---|---:|---:|---:|---:|---:|---:|\n");
     for (Row r : rows()) {
       t.append("| ").append(r.variant().label())
           .append(" | ").append(r.seeds() == plan.seeds() ? Integer.toString(r.seeds()) : r.seeds() + " of " + plan.seeds())
           .append(" | ").append(r.heldoutSuccess().percent())
           .append(" | ").append(r.heldoutCompletion().percent())
+          .append(" | ").append(r.lateHeldoutSuccess().percent())
           .append(" | ").append(r.trainSuccess().percent())
           .append(" | ").append(r.trainCompletion().percent())
           .append(" |\n");
@@ -126,7 +131,9 @@ public record ExperimentResults(ExperimentPlan plan, List<Optional<RunRecord>> r
         .append(plan.seeds()).append(plan.seeds() == 1 ? " seed" : " seeds").append(" (skillsd.run.seed = 0")
         .append(plan.seeds() > 1 ? " … " + (plan.seeds() - 1) : "").append(").\n");
     md.append("Values are percentages, mean ± sample standard deviation over seeds. Held-out: the final evaluation "
-        + "on the test split (no skills). Train: each run's mean over its last ").append(RunRecord.LAST_ITERATIONS)
+        + "on the test split (no skills); last ")
+        .append(RunRecord.LAST_EVALUATIONS).append(" evaluations: each run's mean over its last ").append(RunRecord.LAST_EVALUATIONS)
+        .append(" held-out evaluations after training began. Train: each run's mean over its last ").append(RunRecord.LAST_ITERATIONS)
         .append(" iterations.\n\n");
     md.append(table()).append('\n');
     if (!missing.isEmpty()) {
@@ -146,6 +153,7 @@ public record ExperimentResults(ExperimentPlan plan, List<Optional<RunRecord>> r
     root.put("seeds", plan.seeds());
     root.put("iterations", plan.iterations());
     root.put("train_last_iterations", RunRecord.LAST_ITERATIONS);
+    root.put("heldout_last_evaluations", RunRecord.LAST_EVALUATIONS);
     List<Map<String, Object>> variants = new ArrayList<>();
     for (Row r : rows()) {
       Map<String, Object> v = new LinkedHashMap<>();
@@ -153,6 +161,7 @@ public record ExperimentResults(ExperimentPlan plan, List<Optional<RunRecord>> r
       v.put("seeds_finished", r.seeds());
       v.put("heldout_success", stat(r.heldoutSuccess()));
       v.put("heldout_completion", stat(r.heldoutCompletion()));
+      v.put("heldout_success_late", stat(r.lateHeldoutSuccess()));
       v.put("train_success", stat(r.trainSuccess()));
       v.put("train_completion", stat(r.trainCompletion()));
       variants.add(v);
@@ -171,6 +180,7 @@ public record ExperimentResults(ExperimentPlan plan, List<Optional<RunRecord>> r
       rec.ifPresent(r -> {
         m.put("heldout_success", r.finalHeldout().success());
         m.put("heldout_completion", r.finalHeldout().completion());
+        m.put("heldout_success_late", r.lateHeldoutSuccess());
         m.put("train_success", value(r.trainSuccess()));
         m.put("train_completion", value(r.trainCompletion()));
         m.put("train_iterations", r.train().size());

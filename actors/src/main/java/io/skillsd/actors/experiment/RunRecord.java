@@ -31,6 +31,12 @@ public record RunRecord(List<Point> train, List<Point> heldout, double seconds) 
   public static final String METRICS = "metrics.jsonl";
   /** How many of the last training iterations the train columns average. */
   public static final int LAST_ITERATIONS = 10;
+  /**
+   * How many of the last held-out evaluations the late held-out column averages: one evaluation of 64
+   * levels moves by a level or two between neighbouring checkpoints, so a mean over the last few is the
+   * steadier figure next to the final one.
+   */
+  public static final int LAST_EVALUATIONS = 5;
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -112,6 +118,17 @@ public record RunRecord(List<Point> train, List<Point> heldout, double seconds) 
   /** The final held-out evaluation. */
   public Point finalHeldout() {
     return heldout.get(heldout.size() - 1);
+  }
+
+  /**
+   * Mean held-out success over the last {@link #LAST_EVALUATIONS} evaluations made after training began
+   * (the evaluation before training counts only for a run without training).
+   */
+  public double lateHeldoutSuccess() {
+    List<Point> trained = heldout.stream().filter(p -> p.iteration() > 0).toList();
+    List<Point> points = trained.isEmpty() ? heldout : trained;
+    return points.subList(Math.max(0, points.size() - LAST_EVALUATIONS), points.size()).stream()
+        .mapToDouble(Point::success).average().orElseThrow();
   }
 
   /** Mean training success over the last {@link #LAST_ITERATIONS} iterations; empty without training. */

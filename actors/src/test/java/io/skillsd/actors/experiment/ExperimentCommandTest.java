@@ -88,14 +88,15 @@ class ExperimentCommandTest {
     JsonNode json = JSON.readTree(out.resolve("results.json").toFile());
     for (int i = 0; i < VARIANTS.size(); i++) {
       String v = VARIANTS.get(i);
-      List<double[]> perSeed = new ArrayList<>(); // held-out success, held-out completion, train success, train completion
+      // held-out success, held-out completion, late held-out success, train success, train completion
+      List<double[]> perSeed = new ArrayList<>();
       for (int seed = 0; seed < 2; seed++) {
         perSeed.add(fromMetrics(out.resolve(v + "-s" + seed).resolve("metrics.jsonl")));
       }
       List<String> cells = table.get(v);
       assertEquals("2", cells.get(0), "seeds of " + v);
-      String[] keys = {"heldout_success", "heldout_completion", "train_success", "train_completion"};
-      for (int k = 0; k < 4; k++) {
+      String[] keys = {"heldout_success", "heldout_completion", "heldout_success_late", "train_success", "train_completion"};
+      for (int k = 0; k < keys.length; k++) {
         double a = perSeed.get(0)[k];
         double b = perSeed.get(1)[k];
         double mean = (a + b) / 2;
@@ -139,9 +140,13 @@ class ExperimentCommandTest {
     assertFalse(Files.exists(cut.resolve("left-over")), "the unfinished run's directory was replaced");
   }
 
-  /** Held-out success and completion of the last evaluation, train success and completion of the last 10 iterations. */
+  /**
+   * Held-out success and completion of the last evaluation, mean held-out success of the last 5 evaluations
+   * after training began, train success and completion of the last 10 iterations.
+   */
   private static double[] fromMetrics(Path metrics) throws IOException {
     List<JsonNode> train = new ArrayList<>();
+    List<JsonNode> trainedEvals = new ArrayList<>();
     JsonNode lastEval = null;
     for (String line : Files.readAllLines(metrics)) {
       JsonNode n = JSON.readTree(line);
@@ -149,12 +154,17 @@ class ExperimentCommandTest {
         train.add(n);
       } else if (n.path("type").asText().equals("eval")) {
         lastEval = n;
+        if (n.path("iteration").asInt() > 0) {
+          trainedEvals.add(n);
+        }
       }
     }
     assertNotNull(lastEval, "an evaluation in " + metrics);
     assertEquals(2, train.size(), "two iterations in " + metrics);
     List<JsonNode> last = train.subList(Math.max(0, train.size() - 10), train.size());
+    List<JsonNode> late = trainedEvals.subList(Math.max(0, trainedEvals.size() - 5), trainedEvals.size());
     return new double[] {lastEval.path("heldout_success").asDouble(), lastEval.path("heldout_completion").asDouble(),
+        late.stream().mapToDouble(n -> n.path("heldout_success").asDouble()).average().orElseThrow(),
         last.stream().mapToDouble(n -> n.path("success").asDouble()).average().orElseThrow(),
         last.stream().mapToDouble(n -> n.path("completion").asDouble()).average().orElseThrow()};
   }

@@ -102,11 +102,36 @@ class ExperimentResultsTest {
 
     String md = Files.readString(dir.resolve(ExperimentResults.TABLE));
     Map<String, List<String>> table = ExperimentCommandTest.tableRows(md);
-    assertEquals(List.of("3", "12.5 ± 0.0", "25.0 ± 0.0", "—", "—"), table.get("base"));
-    assertEquals(List.of("3", "50.0 ± 25.0", "25.0 ± 12.5", "20.0 ± 10.0", "50.0 ± 0.0"), table.get("grpo"));
+    assertEquals(List.of("3", "12.5 ± 0.0", "25.0 ± 0.0", "12.5 ± 0.0", "—", "—"), table.get("base"));
+    assertEquals(List.of("3", "50.0 ± 25.0", "25.0 ± 12.5", "50.0 ± 25.0", "20.0 ± 10.0", "50.0 ± 0.0"), table.get("grpo"));
     assertTrue(md.contains("./skillsd experiment sokoban"), md);
     assertTrue(ImageIO.read(dir.resolve(LearningCurves.CURVES).toFile()) != null);
     assertTrue(ImageIO.read(dir.resolve(LearningCurves.HELDOUT).toFile()) != null);
+  }
+
+  @Test
+  void theLateHeldOutFigureAveragesTheLastFiveEvaluationsAfterTrainingBegan() throws Exception {
+    ExperimentPlan p = plan(List.of(Variant.GRPO), 1);
+    List<String> lines = new ArrayList<>();
+    lines.add(eval("before", 0, 0.9, 0.9));
+    double[] periodic = {0.0, 0.1, 0.2, 0.3, 0.4, 0.5};
+    for (int i = 1; i <= 12; i++) {
+      lines.add(train(i, 0.5, 0.5));
+      if (i % 2 == 0) {
+        lines.add(eval(i == 12 ? "after" : "periodic", i, periodic[i / 2 - 1], 0));
+      }
+    }
+    fakeRun(p, p.runs().get(0), lines);
+    RunRecord r = RunRecord.read(p.dir(p.runs().get(0))).orElseThrow();
+    assertEquals(0.3, r.lateHeldoutSuccess(), 1e-12, "mean of 0.1 … 0.5; neither 0.0 (sixth from last) nor 0.9 (before)");
+    assertEquals(0.5, r.finalHeldout().success(), 1e-12);
+
+    List<String> brief = List.of(eval("before", 0, 0.9, 0.9), train(1, 0.5, 0.5), eval("after", 1, 0.25, 0.25));
+    fakeRun(p, p.runs().get(0), brief);
+    assertEquals(0.25, RunRecord.read(p.dir(p.runs().get(0))).orElseThrow().lateHeldoutSuccess(), 1e-12,
+        "the evaluation before training is left out of a trained run's mean");
+    assertEquals(0.9, RunRecord.read(p.dir(p.runs().get(0))).orElseThrow().untrained().lateHeldoutSuccess(), 1e-12,
+        "a run without training has only that one");
   }
 
   @Test
@@ -121,7 +146,7 @@ class ExperimentResultsTest {
     assertEquals(1, results.finishedRuns());
     results.write();
     String md = Files.readString(dir.resolve(ExperimentResults.TABLE));
-    assertEquals(List.of("1 of 2", "50.0", "25.0", "50.0", "50.0"), ExperimentCommandTest.tableRows(md).get("grpo"));
+    assertEquals(List.of("1 of 2", "50.0", "25.0", "50.0", "50.0", "50.0"), ExperimentCommandTest.tableRows(md).get("grpo"));
     assertTrue(md.contains("Not finished (1 of 2 runs): grpo-s1"), md);
   }
 
