@@ -23,7 +23,8 @@ import picocli.CommandLine.Parameters;
         "with the same --out again skips finished runs and continues with the rest.", "", "Examples:",
         "  skillsd experiment sokoban",
         "  skillsd experiment sokoban --seeds 3 --iterations 150 --out runs/exp1",
-        "  skillsd experiment sokoban --variants grpo,skill-sd -D skillsd.train.lambda=0.01"})
+        "  skillsd experiment sokoban --variants grpo,skill-sd -D skillsd.train.lambda=0.01",
+        "  skillsd experiment sokoban --out runs/exp1 --results-only"})
 public final class ExperimentCommand implements Callable<Integer> {
 
   private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
@@ -54,18 +55,22 @@ public final class ExperimentCommand implements Callable<Integer> {
   @Option(names = "--out", paramLabel = "DIR", description = "The experiment directory (default runs/experiment-<UTC time>).")
   Path out;
 
+  @Option(names = "--results-only", description = "Write the table and charts from the runs finished so far and "
+      + "start none (e.g. while the experiment runs in another shell); unfinished runs are left as they are.")
+  boolean resultsOnly;
+
   @Override
   public Integer call() {
     Path dir = out != null ? out : Path.of("runs", "experiment-" + STAMP.format(Clock.systemUTC().instant()));
     ExperimentPlan plan = new ExperimentPlan(environment, Optional.ofNullable(config), overrides, seeds, iterations,
         variants.stream().map(Variant::parse).toList(), dir, commandLine(dir));
-    ExperimentRunner.Outcome outcome = new ExperimentRunner(plan, spec.commandLine().getOut()).run();
+    ExperimentRunner.Outcome outcome = new ExperimentRunner(plan, spec.commandLine().getOut()).run(!resultsOnly);
     var w = spec.commandLine().getOut();
     w.println();
     w.print(outcome.results().table());
     w.println();
-    w.printf("runs: %d planned, %d finished earlier, %d run now, %d failed%n", outcome.planned(), outcome.skipped(),
-        outcome.ran(), outcome.failed());
+    w.printf("runs: %d planned, %d finished earlier, %d run now, %d failed%s%n", outcome.planned(), outcome.skipped(),
+        outcome.ran(), outcome.failed(), resultsOnly ? " (--results-only: none started)" : "");
     w.println("results: " + dir.resolve(ExperimentResults.TABLE) + " (charts: " + dir.resolve(LearningCurves.CURVES)
         + ", " + dir.resolve(LearningCurves.HELDOUT) + ")");
     if (outcome.failed() > 0) {

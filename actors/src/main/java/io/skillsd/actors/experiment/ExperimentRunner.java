@@ -54,6 +54,14 @@ public final class ExperimentRunner {
    * and a finished run made with other settings fail here, before any run starts, with one-line messages.
    */
   public Outcome run() {
+    return run(true);
+  }
+
+  /**
+   * As {@link #run()}, or with {@code startRuns} false only reads the runs finished so far and writes the
+   * results: nothing starts and no unfinished directory is touched (one may be running in another process).
+   */
+  public Outcome run(boolean startRuns) {
     List<ExperimentPlan.Run> runs = plan.runs();
     List<SkillsdSettings> settings = runs.stream().map(plan::settings).toList();
     validate(settings);
@@ -66,6 +74,11 @@ public final class ExperimentRunner {
         plan.out(), runs.size(), plan.variants().size(), plan.variants().size() == 1 ? "" : "s", plan.seeds(),
         plan.seeds() == 1 ? "" : "s", plan.iterations(), skipped, runs.size() - skipped);
     out.flush();
+    if (!startRuns) {
+      ExperimentResults results = ExperimentResults.read(plan);
+      results.write();
+      return new Outcome(runs.size(), (int) skipped, 0, 0, results);
+    }
 
     Map<Variant, List<Double>> seconds = new EnumMap<>(Variant.class);
     for (int i = 0; i < runs.size(); i++) {

@@ -151,6 +151,25 @@ class ExperimentResultsTest {
   }
 
   @Test
+  void resultsOnlyWritesTheTableOfFinishedRunsAndLeavesAnUnfinishedOneAlone() throws Exception {
+    ExperimentPlan p = plan(List.of(Variant.GRPO), 2);
+    fakeRun(p, p.runs().get(0), trainedRun(0.5, 0.5, 0.5));
+    Path running = Files.createDirectories(p.dir(p.runs().get(1)));
+    Files.writeString(running.resolve(RunRecord.METRICS), train(1, 0.5, 0.5) + "\n");
+
+    StringWriter console = new StringWriter();
+    ExperimentRunner.Outcome o = new ExperimentRunner(p, new PrintWriter(console)).run(false);
+    assertEquals(0, o.ran());
+    assertEquals(1, o.skipped());
+    assertEquals(train(1, 0.5, 0.5) + "\n", Files.readString(running.resolve(RunRecord.METRICS)),
+        "a run another process may be writing is not removed");
+    assertFalse(console.toString().contains("starting"), console.toString());
+    String md = Files.readString(dir.resolve(ExperimentResults.TABLE));
+    assertEquals("1 of 2", ExperimentCommandTest.tableRows(md).get("grpo").get(0));
+    assertTrue(md.contains("Not finished (1 of 2 runs): grpo-s1"), md);
+  }
+
+  @Test
   void aFinishedRunMadeWithOtherSettingsIsRefusedBeforeAnythingRuns() throws Exception {
     ExperimentPlan p = plan(List.of(Variant.GRPO), 1);
     fakeRun(p, p.runs().get(0), trainedRun(0.5, 0.5, 0.5));
