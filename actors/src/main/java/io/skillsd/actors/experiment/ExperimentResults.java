@@ -89,7 +89,7 @@ public record ExperimentResults(ExperimentPlan plan, List<Optional<RunRecord>> r
     return (int) records.stream().filter(Optional::isPresent).count();
   }
 
-  /** The markdown table: variant, seeds finished, then the four statistics as percentages. */
+  /** The markdown table: variant, seeds finished, then the five statistics as percentages. */
   public String table() {
     StringBuilder t = new StringBuilder();
     t.append("| variant | seeds | held-out success (%) | held-out completion (%) | held-out success, last ")
