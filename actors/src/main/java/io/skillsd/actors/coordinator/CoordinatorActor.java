@@ -39,6 +39,7 @@ import io.skillsd.environments.Task;
 import io.skillsd.policies.objectives.Advantages;
 import io.skillsd.policies.optim.StepDiagnostics;
 import io.skillsd.policies.prompt.TeacherPrompt;
+import io.skillsd.policies.prompt.Transcript;
 import io.skillsd.skills.bank.SkillBank;
 import io.skillsd.skills.bank.SkillSelection;
 import io.skillsd.skills.summarizer.SkillSummarizer;
@@ -167,7 +168,7 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
     this.teacher = ctx.spawn(TeacherActor.create(runId, models, settings.deterministic() ? 1 : Integer.MAX_VALUE,
         resume.map(CheckpointState::teacherSyncedFrom).orElse(0L)), "teacher", compute);
     this.learner = ctx.spawn(LearnerActor.create(runId, models, settings.objective(), settings.update(),
-        settings.maxStaleness(), optimizer, teacher), "learner", compute);
+        settings.maintenanceWeight(), settings.maxStaleness(), optimizer, teacher), "learner", compute);
     this.bank = ctx.spawn(SkillBankActor.create(runId, skillBank), "skill-bank");
     this.summarizer = ctx.spawn(SkillSummarizerActor.create(runId, skillSummarizer, bank), "summarizer", io);
     ctx.watchWith(learner, new LearnerDied());
@@ -377,13 +378,29 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
     }
     Optional<SkillSelection> skill = selections.get(e.group());
     if (skill.isPresent() && settings.objective().algorithm().usesDistillation()) {
-      TeacherPrompt prompt = new TeacherPrompt(r.trajectory().instructions(), r.trajectory().firstObservation(),
-          models.format().style().render(skill.get().skill()));
+      TeacherPrompt prompt = teacherPrompt(r, skill.get());
       teacherPending.put(e.episodeId(), skill.get().skillId());
       teacher.tell(new TeacherProtocol.Score(e.episodeId(), r.transcript(), prompt, scoredAdapter));
     }
     checkIterationComplete();
     return this;
+  }
+
+  /** The teacher's view of an episode's task: its instructions and first observation with the skill. */
+  private TeacherPrompt teacherPrompt(EpisodeResult r, SkillSelection skill) {
+    return new TeacherPrompt(r.trajectory().instructions(), r.trajectory().firstObservation(),
+        models.format().style().render(skill.skill()));
+  }
+
+  /**
+   * A successful trajectory of a group with a skill, under the teacher's prompt, for the skill-conditioned
+   * maintenance term; empty when the term is off or does not apply.
+   */
+  private Optional<Transcript> maintenance(EpisodeResult r, Optional<SkillSelection> skill) {
+    if (settings.maintenanceWeight() <= 0 || skill.isEmpty() || !r.trajectory().metrics().success()) {
+      return Optional.empty();
+    }
+    return Optional.of(models.format().forTeacher(r.transcript(), teacherPrompt(r, skill.get())));
   }
 
   private void summarize(EpisodeResult r) {
@@ -485,12 +502,16 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
       for (int i = 0; i < group.size(); i++) {
         EpisodeResult r = group.get(i);
         float[] teacherScores = teacherLogp.getOrDefault(r.episode().episodeId(), new float[0]);
+        Optional<Transcript> replay = maintenance(r, skill);
         samples.add(new LearnerProtocol.Sample(r.episode().episodeId(), r.transcript(), r.logpOld(), teacherScores,
-            adv[i], r.version()));
+            adv[i], r.version(), replay));
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("reward", rewards[i]);
         m.put("advantage", adv[i]);
         skill.ifPresent(sel -> m.put("skill", sel.skillId()));
+        if (replay.isPresent()) {
+          m.put("maintenance", true);
+        }
         extra.put(r.episode().episodeId(), m);
       }
     }
@@ -712,6 +733,11 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
     line.put("learning_rate", applied.get(applied.size() - 1).learningRate());
     line.put("tokens", applied.stream().mapToLong(StepDiagnostics::tokens).sum());
     line.put("distilled_tokens", applied.stream().mapToLong(StepDiagnostics::distilledTokens).sum());
+    if (applied.stream().anyMatch(d -> d.maintenanceTokens() > 0)) {
+      line.put("maintenance_loss", applied.stream().filter(d -> d.maintenanceTokens() > 0)
+          .mapToDouble(StepDiagnostics::maintenanceLoss).average().orElse(0));
+      line.put("maintenance_tokens", applied.stream().mapToLong(StepDiagnostics::maintenanceTokens).sum());
+    }
     applied.get(applied.size() - 1).entropy().ifPresent(h -> line.put("entropy", h));
   }
 

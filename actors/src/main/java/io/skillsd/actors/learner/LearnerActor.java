@@ -42,26 +42,31 @@ public final class LearnerActor extends AbstractBehavior<Command> {
   private final TeacherSyncSchedule syncSchedule;
   private final ActorRef<TeacherProtocol.Command> teacher;
   private final int maxStaleness;
+  private final double maintenanceWeight;
   private long teacherVersion;
 
   /**
    * @param resume optimizer state to restore (resuming from a checkpoint); empty for a new run, which
    *     then applies the teacher schedule's start action (θ̄ ← θ)
+   * @param maintenanceWeight μ of the skill-conditioned maintenance term over the samples that carry a
+   *     maintenance transcript; 0 = off
    */
   public static Behavior<Command> create(String runId, TrainingModels models, ObjectiveSettings objective,
-      UpdateSettings update, int maxStaleness, Optional<LearnerProtocol.ResumeState> resume,
+      UpdateSettings update, double maintenanceWeight, int maxStaleness, Optional<LearnerProtocol.ResumeState> resume,
       ActorRef<TeacherProtocol.Command> teacher) {
     return Behaviors.withMdc(Command.class, Map.of(RunLogging.RUN_ID, runId, RunLogging.ROLE, "learner"),
-        Behaviors.setup(ctx -> new LearnerActor(ctx, models, objective, update, maxStaleness, resume, teacher)));
+        Behaviors.setup(ctx -> new LearnerActor(ctx, models, objective, update, maintenanceWeight, maxStaleness,
+            resume, teacher)));
   }
 
   private LearnerActor(ActorContext<Command> ctx, TrainingModels models, ObjectiveSettings objective,
-      UpdateSettings update, int maxStaleness, Optional<LearnerProtocol.ResumeState> resume,
+      UpdateSettings update, double maintenanceWeight, int maxStaleness, Optional<LearnerProtocol.ResumeState> resume,
       ActorRef<TeacherProtocol.Command> teacher) {
     super(ctx);
     this.models = models;
     this.teacher = teacher;
     this.maxStaleness = maxStaleness;
+    this.maintenanceWeight = maintenanceWeight;
     this.syncSchedule = new TeacherSyncSchedule(objective.teacherSync());
     this.updateStep = TranscriptPolicy.updateStep(models.studentNetwork(), objective, update);
     if (resume.isPresent()) {
@@ -91,6 +96,7 @@ public final class LearnerActor extends AbstractBehavior<Command> {
     long start = System.currentTimeMillis();
     long current = models.version();
     List<ScoredSequence<Transcript>> batch = new ArrayList<>();
+    List<ScoredSequence<Transcript>> maintenance = new ArrayList<>();
     int refused = 0;
     List<Sample> ordered = new ArrayList<>(u.samples());
     ordered.sort(java.util.Comparator.comparing(Sample::episodeId)); // the update must not depend on finish order
@@ -101,14 +107,13 @@ public final class LearnerActor extends AbstractBehavior<Command> {
             s.episodeId(), s.version(), current, maxStaleness);
         continue;
       }
-      boolean[] sampled = s.transcript().sampled();
-      float[] mask = new float[sampled.length];
-      for (int i = 0; i < mask.length; i++) {
-        mask[i] = sampled[i] ? 1f : 0f;
-      }
-      batch.add(new ScoredSequence<>(s.transcript(), s.logpOld(), mask, s.advantage(), s.logpTeacher(), new float[0]));
+      batch.add(new ScoredSequence<>(s.transcript(), s.logpOld(), sampledMask(s.transcript()), s.advantage(),
+          s.logpTeacher(), new float[0]));
+      s.maintenance().ifPresent(t -> maintenance.add(
+          ScoredSequence.of(t, new float[t.length()], sampledMask(t), 0)));
     }
-    List<StepDiagnostics> steps = batch.isEmpty() ? List.of() : updateStep.update(batch);
+    List<StepDiagnostics> steps =
+        batch.isEmpty() ? List.of() : updateStep.update(batch, maintenance, maintenanceWeight);
     long version = current + 1;
     models.setVersion(version);
     TeacherSyncSchedule.Action action = syncSchedule.afterUpdate(version);
@@ -122,6 +127,16 @@ public final class LearnerActor extends AbstractBehavior<Command> {
         u.iteration(), batch.size(), steps.size(), skipped, version, millis);
     u.replyTo().tell(new Updated(u.iteration(), version, steps, refused, millis));
     return this;
+  }
+
+  /** 1 at the tokens the policy sampled, 0 elsewhere. */
+  private static float[] sampledMask(Transcript t) {
+    boolean[] sampled = t.sampled();
+    float[] mask = new float[sampled.length];
+    for (int i = 0; i < mask.length; i++) {
+      mask[i] = sampled[i] ? 1f : 0f;
+    }
+    return mask;
   }
 
   private Behavior<Command> onSaveCheckpoint(SaveCheckpoint c) {

@@ -22,17 +22,27 @@ public final class LearnerProtocol {
    * @param logpTeacher log π_θ̄ per position under task ⊕ skill; empty when the task had no skill
    * @param advantage Â of the trajectory within its group
    * @param version the weights version that sampled it
+   * @param maintenance the same dialogue under the teacher's prompt (task ⊕ skill), when this successful
+   *     trajectory is replayed by the skill-conditioned maintenance term; empty otherwise
    */
-  public record Sample(String episodeId, Transcript transcript, float[] logpOld, float[] logpTeacher, double advantage, long version) {
+  public record Sample(String episodeId, Transcript transcript, float[] logpOld, float[] logpTeacher, double advantage,
+      long version, java.util.Optional<Transcript> maintenance) {
     public Sample {
       Objects.requireNonNull(episodeId, "episodeId");
       Objects.requireNonNull(transcript, "transcript");
+      Objects.requireNonNull(maintenance, "maintenance");
       if (logpOld.length != transcript.length()) {
         throw new IllegalArgumentException("logpOld has " + logpOld.length + " positions, transcript " + transcript.length());
       }
       if (logpTeacher.length != 0 && logpTeacher.length != transcript.length()) {
         throw new IllegalArgumentException("logpTeacher has " + logpTeacher.length + " positions, transcript " + transcript.length());
       }
+    }
+
+    /** A trajectory the maintenance term does not replay. */
+    public Sample(String episodeId, Transcript transcript, float[] logpOld, float[] logpTeacher, double advantage,
+        long version) {
+      this(episodeId, transcript, logpOld, logpTeacher, advantage, version, java.util.Optional.empty());
     }
   }
 

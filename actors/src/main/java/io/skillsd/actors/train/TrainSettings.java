@@ -20,6 +20,7 @@ public record TrainSettings(
     Reward reward,
     ObjectiveSettings objective,
     UpdateSettings update,
+    double maintenanceWeight,
     float temperature,
     float topP,
     int maxNewTokens,
@@ -100,6 +101,12 @@ public record TrainSettings(
         .withMaxGradNorm(r.doubleIn("max-grad-norm", 0.0, 1e9))
         .withMaxConsecutiveNonFinite(r.intIn("max-consecutive-nonfinite", 1, 1000))
         .withShuffleSeed(settings.run().seed());
+    double maintenanceWeight = r.doubleIn("maintenance-weight", 0.0, 1000.0);
+    if (maintenanceWeight > 0 && !algorithm.usesDistillation()) {
+      throw new SettingsException(r.key("maintenance-weight"), String.valueOf(maintenanceWeight),
+          "replays successes under the teacher's prompt, so it needs a teacher: algorithm skill-sd or opd (was "
+              + r.string("algorithm") + ")");
+    }
     String model = p.nonBlank("model");
     if (!model.startsWith("builtin:")
         && !java.nio.file.Files.isDirectory(io.skillsd.actors.policy.TrainingModels.checkpointPath(model))) {
@@ -113,6 +120,7 @@ public record TrainSettings(
         r.enumValue("reward", Reward.class),
         objective,
         update,
+        maintenanceWeight,
         (float) r.doubleIn("temperature", 0.0, 10.0),
         (float) r.doubleIn("top-p", 0.0, 1.0),
         r.intIn("max-new-tokens", 1, 65_536),

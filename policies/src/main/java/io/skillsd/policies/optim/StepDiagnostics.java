@@ -26,6 +26,9 @@ import java.util.OptionalDouble;
  * @param tokens N, loss tokens of the minibatch
  * @param distilledTokens loss tokens of trajectories with a skill
  * @param learningRate η used (0 when skipped)
+ * @param maintenanceLoss the maintenance term's mean negative log-likelihood (unweighted; 0 when the step
+ *     had no maintenance sequences)
+ * @param maintenanceTokens tokens of the maintenance term
  */
 public record StepDiagnostics(
     long step,
@@ -48,4 +51,6 @@ public record StepDiagnostics(
     boolean gradClipped,
     long tokens,
     long distilledTokens,
-    double learningRate) {}
+    double learningRate,
+    double maintenanceLoss,
+    long maintenanceTokens) {}

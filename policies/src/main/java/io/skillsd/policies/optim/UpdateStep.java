@@ -81,19 +81,47 @@ public final class UpdateStep<I> implements AutoCloseable {
    * @throws NonFiniteUpdateException when too many steps in a row were non-finite
    */
   public List<StepDiagnostics> update(List<ScoredSequence<I>> batch) {
+    return update(batch, List.of(), 0);
+  }
+
+  /**
+   * Epochs × minibatches over {@code batch}, each step's loss plus a maintenance term:
+   * {@code weight} times the mean negative log-likelihood under θ of the masked tokens of the
+   * {@code maintenance} sequences (only their input and mask are used). Each epoch spreads the maintenance
+   * sequences over that epoch's minibatches round robin, after a shuffle of their own, so the number of
+   * steps and the minibatches of {@code batch} are those of {@link #update(List)}.
+   *
+   * @param weight μ ≥ 0; 0 (or no maintenance sequences) is {@link #update(List)}
+   * @throws NonFiniteUpdateException when too many steps in a row were non-finite
+   */
+  public List<StepDiagnostics> update(
+      List<ScoredSequence<I>> batch, List<ScoredSequence<I>> maintenance, double weight) {
     if (batch.isEmpty()) {
       throw new IllegalArgumentException("an update needs at least one trajectory");
     }
+    if (!(weight >= 0) || Double.isInfinite(weight)) {
+      throw new IllegalArgumentException("maintenance weight must be a finite number >= 0, was " + weight);
+    }
     List<StepDiagnostics> out = new ArrayList<>();
     List<ScoredSequence<I>> order = new ArrayList<>(batch);
+    List<ScoredSequence<I>> replay = weight > 0 ? new ArrayList<>(maintenance) : new ArrayList<>();
     // seeded per update, so a run resumed from a snapshot shuffles as the original would have
-    Random shuffle = new Random(settings.shuffleSeed() ^ (0x9E3779B97F4A7C15L * ++updates));
+    long seed = settings.shuffleSeed() ^ (0x9E3779B97F4A7C15L * ++updates);
+    Random shuffle = new Random(seed);
+    Random replayShuffle = new Random(~seed);
+    int minibatches = (order.size() + settings.minibatchSize() - 1) / settings.minibatchSize();
     for (int e = 0; e < settings.epochs(); e++) {
       epoch = e;
       Collections.shuffle(order, shuffle);
-      for (int from = 0; from < order.size(); from += settings.minibatchSize()) {
+      Collections.shuffle(replay, replayShuffle);
+      for (int k = 0; k < minibatches; k++) {
+        int from = k * settings.minibatchSize();
         int to = Math.min(order.size(), from + settings.minibatchSize());
-        out.add(step(order.subList(from, to)));
+        List<ScoredSequence<I>> share = new ArrayList<>();
+        for (int i = k; i < replay.size(); i += minibatches) {
+          share.add(replay.get(i));
+        }
+        out.add(step(order.subList(from, to), share, weight));
       }
     }
     return out;
@@ -101,6 +129,12 @@ public final class UpdateStep<I> implements AutoCloseable {
 
   /** One optimizer step on one minibatch. */
   public StepDiagnostics step(List<ScoredSequence<I>> minibatch) {
+    return step(minibatch, List.of(), 0);
+  }
+
+  /** One optimizer step on one minibatch, with a maintenance term over {@code maintenance} (see {@link #update(List, List, double)}). */
+  public StepDiagnostics step(
+      List<ScoredSequence<I>> minibatch, List<ScoredSequence<I>> maintenance, double weight) {
     if (minibatch.isEmpty()) {
       throw new IllegalArgumentException("a minibatch needs at least one trajectory");
     }
@@ -108,6 +142,8 @@ public final class UpdateStep<I> implements AutoCloseable {
     double eta = settings.learningRate().at(optimizer.steps());
     Objective.Result r; // its scalars outlive the scope, its loss array does not
     double loss;
+    double maintenanceLoss = 0;
+    long maintenanceTokens = 0;
     double gradNorm = Double.NaN;
     try (NDManager mb = manager.newSubManager();
         NDScope scope = new NDScope()) {
@@ -131,9 +167,16 @@ public final class UpdateStep<I> implements AutoCloseable {
                 new Objective.Inputs(
                     out.logpNew(), x.logpOld, Optional.of(x.logpTeacher), x.adv, x.mask,
                     x.skillMask, x.logpRef, out.logits(), logpTeacherVocab));
-        loss = r.loss().getFloat();
+        NDArray total = r.loss();
+        if (weight > 0 && !maintenance.isEmpty()) {
+          NDArray nll = maintenanceNll(mb, maintenance);
+          maintenanceLoss = nll.getFloat();
+          maintenanceTokens = maintenance.stream().mapToLong(UpdateStep::maskedTokens).sum();
+          total = total.add(nll.mul((float) weight));
+        }
+        loss = total.getFloat();
         if (Double.isFinite(loss)) {
-          gc.backward(r.loss());
+          gc.backward(total);
         }
       }
       if (Double.isFinite(loss)) {
@@ -158,7 +201,27 @@ public final class UpdateStep<I> implements AutoCloseable {
         r.clipFraction(), r.meanRatio(), r.meanRho(), r.maxRho(), r.meanEll(), r.meanK3(),
         r.ellClipFraction(), r.vocabularyKl(), r.entropy(), gradNorm,
         admitted && gradNorm > settings.maxGradNorm(), r.tokens(), r.distilledTokens(),
-        admitted ? eta : 0);
+        admitted ? eta : 0, maintenanceLoss, maintenanceTokens);
+  }
+
+  /** −(1/N) Σ mask·log π_θ over the maintenance sequences: a differentiable scalar. */
+  private NDArray maintenanceNll(NDManager mb, List<ScoredSequence<I>> rows) {
+    int T = rows.stream().mapToInt(ScoredSequence::length).max().orElseThrow();
+    float[] mask = new float[rows.size() * T];
+    for (int i = 0; i < rows.size(); i++) {
+      System.arraycopy(rows.get(i).mask(), 0, mask, i * T, rows.get(i).length());
+    }
+    NDArray m = mb.create(mask, new Shape(rows.size(), T));
+    NDArray logp = policy.forward(mb, rows.stream().map(ScoredSequence::input).toList(), T).logpNew();
+    return logp.mul(m).sum().div(m.sum().maximum(1f)).neg();
+  }
+
+  private static long maskedTokens(ScoredSequence<?> s) {
+    long n = 0;
+    for (float v : s.mask()) {
+      n += v > 0 ? 1 : 0;
+    }
+    return n;
   }
 
   private boolean needsTeacherVocabulary() {

@@ -1,15 +1,20 @@
 package io.skillsd.tests.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.skillsd.actors.settings.SettingsException;
 import io.skillsd.actors.settings.SkillsdSettings;
+import io.skillsd.actors.train.TrainSettings;
 import io.skillsd.actors.train.TrainingRun;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -56,5 +61,68 @@ class AlgorithmVariantsTest {
         assertTrue(second.path("teacher_scored").asInt() > 0);
       }
     }
+  }
+
+  /**
+   * The skill-conditioned maintenance term: on the shipped base agent (which solves some training levels),
+   * successful trajectories of groups with a skill are replayed under the teacher's prompt and their
+   * negative log-likelihood enters the loss.
+   */
+  @Test
+  void maintenanceTermReplaysSuccessesUnderTheSkillPrompt() throws Exception {
+    Map<String, String> o = new HashMap<>(SkillSdEndToEndTest.smallRun(dir));
+    o.put("skillsd.run.id", "maintenance");
+    o.put("skillsd.policy.model", baseAgent().toString());
+    o.put("skillsd.train.group-size", "4");
+    o.put("skillsd.train.learning-rate", "0.0001");
+    o.put("skillsd.train.maintenance-weight", "1");
+    o.put("skillsd.train.record-token-logprobs", "false");
+    TrainingRun.Result result = TrainingRun.run(SkillsdSettings.load(null, o));
+    assertTrue(result.ok(), result.message());
+
+    List<JsonNode> train = SkillSdEndToEndTest.lines(result.runDir().resolve("metrics.jsonl")).stream()
+        .filter(m -> m.path("type").asText().equals("train")).toList();
+    assertEquals(0, train.get(0).path("maintenance_tokens").asInt(), "no skills yet, nothing to replay");
+    List<JsonNode> replayed = train.stream().filter(m -> m.path("maintenance_tokens").asInt() > 0).toList();
+    assertTrue(!replayed.isEmpty(), "some iteration replayed a success: " + train);
+    for (JsonNode m : replayed) {
+      assertTrue(m.path("maintenance_loss").asDouble() > 0, m.toString());
+      assertTrue(m.path("skills_selected").asInt() > 0, m.toString());
+    }
+    // the replayed trajectories are the successes of groups with a skill, and are marked as such
+    long marked = 0;
+    try (var files = Files.list(result.runDir().resolve("trajectories"))) {
+      for (Path f : files.toList()) {
+        for (JsonNode t : SkillSdEndToEndTest.lines(f)) {
+          if (t.path("maintenance").asBoolean()) {
+            marked++;
+            assertTrue(t.path("success").asBoolean(), t.toString());
+            assertTrue(t.has("skill"), t.toString());
+          }
+        }
+      }
+    }
+    assertTrue(marked > 0, "trajectories marked as replayed");
+  }
+
+  @Test
+  void maintenanceNeedsATeacher() {
+    Map<String, String> o = new HashMap<>(SkillSdEndToEndTest.smallRun(dir));
+    o.put("skillsd.train.algorithm", "grpo");
+    o.put("skillsd.train.maintenance-weight", "0.5");
+    SettingsException e = assertThrows(SettingsException.class, () -> TrainSettings.from(SkillsdSettings.load(null, o)));
+    assertTrue(e.getMessage().contains("skillsd.train.maintenance-weight"), e.getMessage());
+    assertTrue(e.getMessage().contains("skill-sd or opd"), e.getMessage());
+  }
+
+  /** The shipped base agent, found from the module directory the tests run in. */
+  private static Path baseAgent() {
+    for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+      Path agent = p.resolve("models/base-agent");
+      if (Files.isRegularFile(agent.resolve("config.json"))) {
+        return agent;
+      }
+    }
+    throw new IllegalStateException("models/base-agent not found above " + Path.of("").toAbsolutePath());
   }
 }
