@@ -16,6 +16,7 @@ import io.skillsd.actors.coordinator.CoordinatorProtocol.LearnerDied;
 import io.skillsd.actors.coordinator.CoordinatorProtocol.LearnerUpdated;
 import io.skillsd.actors.coordinator.CoordinatorProtocol.PoolReported;
 import io.skillsd.actors.coordinator.CoordinatorProtocol.WeightsPublished;
+import io.skillsd.actors.coordinator.CoordinatorProtocol.GroupSkill;
 import io.skillsd.actors.coordinator.CoordinatorProtocol.SkillsSelected;
 import io.skillsd.actors.coordinator.CoordinatorProtocol.Start;
 import io.skillsd.actors.coordinator.CoordinatorProtocol.TeacherScored;
@@ -80,6 +81,7 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
   private final List<Task> evalTasks;
   private final int maxTurns;
   private final long seed;
+  private final SkillSummarizer skillSummarizer;
   private final CompletableFuture<Outcome> outcome;
   private final RunRecorder recorder;
   private final Optional<CheckpointState> resume;
@@ -101,6 +103,9 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
   private final List<EpisodeResult> results = new ArrayList<>();
   private final Map<String, float[]> teacherLogp = new HashMap<>();
   private final Map<String, String> teacherPending = new HashMap<>();
+  /** The skill each scored episode's teacher saw (its maintenance replay uses the same prompt). */
+  private final Map<String, TeacherSkillUsed> teacherSkills = new HashMap<>();
+  private int groupSkills;
   private List<Task> iterationTasks = List.of();
   private List<Optional<SkillSelection>> selections = List.of();
   private long launched;
@@ -150,6 +155,7 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
     this.environments = environments;
     this.seed = seed;
     this.outcome = outcome;
+    this.skillSummarizer = skillSummarizer;
     Environment probe = environments.get();
     this.trainTasks = probe.tasks().train();
     List<Task> test = probe.tasks().test();
@@ -189,6 +195,7 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
         .onMessage(Crashed.class, this::onCrashed)
         .onMessage(SkillsSelected.class, this::onSkillsSelected)
         .onMessage(TeacherScored.class, this::onTeacherScored)
+        .onMessage(GroupSkill.class, this::onGroupSkill)
         .onMessage(LearnerUpdated.class, this::onLearnerUpdated)
         .onMessage(PoolReported.class, this::onPoolReported)
         .onMessage(WeightsPublished.class, w -> afterUpdate(w.update(), Optional.of(w.published())))
@@ -292,6 +299,8 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
     results.clear();
     teacherLogp.clear();
     teacherPending.clear();
+    teacherSkills.clear();
+    groupSkills = 0;
     List<Task> tasks = new ArrayList<>(settings.tasksPerIteration());
     for (int i = 0; i < settings.tasksPerIteration(); i++) {
       tasks.add(trainTasks.get(nextTask % trainTasks.size()));
@@ -377,31 +386,98 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
       summarize(r);
     }
     Optional<SkillSelection> skill = selections.get(e.group());
-    if (skill.isPresent() && settings.objective().algorithm().usesDistillation()) {
-      TeacherPrompt prompt = teacherPrompt(r, skill.get());
-      teacherPending.put(e.episodeId(), skill.get().skillId());
-      teacher.tell(new TeacherProtocol.Score(e.episodeId(), r.transcript(), prompt, scoredAdapter));
+    if (settings.objective().algorithm().usesDistillation()) {
+      if (settings.teacherSkill() == TrainSettings.TeacherSkill.GROUP_SUCCESS) {
+        if (groupDone(e.group())) {
+          scoreGroup(e.group());
+        }
+      } else {
+        skill.ifPresent(sel -> score(r, sel.skillId(), models.format().style().render(sel.skill())));
+      }
     }
     checkIterationComplete();
     return this;
   }
 
-  /** The teacher's view of an episode's task: its instructions and first observation with the skill. */
-  private TeacherPrompt teacherPrompt(EpisodeResult r, SkillSelection skill) {
-    return new TeacherPrompt(r.trajectory().instructions(), r.trajectory().firstObservation(),
-        models.format().style().render(skill.skill()));
+  /** Asks the teacher to score {@code r} under task ⊕ the rendered skill. */
+  private void score(EpisodeResult r, String skillId, String renderedSkill) {
+    String id = r.episode().episodeId();
+    teacherPending.put(id, skillId);
+    teacherSkills.put(id, new TeacherSkillUsed(skillId, renderedSkill));
+    teacher.tell(new TeacherProtocol.Score(id, r.transcript(), teacherPrompt(r, renderedSkill), scoredAdapter));
+  }
+
+  /** Whether every episode of training group {@code g} has finished or failed for good. */
+  private boolean groupDone(int g) {
+    return inFlight.values().stream().noneMatch(ep -> !ep.evaluation() && ep.group() == g);
+  }
+
+  private List<EpisodeResult> groupResults(int g) {
+    return results.stream().filter(r -> r.episode().group() == g)
+        .sorted(java.util.Comparator.comparing(r -> r.episode().episodeId())).toList();
   }
 
   /**
-   * A successful trajectory of a group with a skill, under the teacher's prompt, for the skill-conditioned
+   * Teacher skill {@code group-success}: once group {@code g} is complete, its first success (in episode
+   * order) is summarized into a skill and every member is scored under it; a group without a success is
+   * scored under its bank skill, if it has one.
+   */
+  private void scoreGroup(int g) {
+    List<EpisodeResult> members = groupResults(g);
+    Optional<EpisodeResult> success = members.stream().filter(r -> r.trajectory().metrics().success()).findFirst();
+    if (success.isEmpty()) {
+      selections.get(g).ifPresent(sel -> members.forEach(
+          r -> score(r, sel.skillId(), models.format().style().render(sel.skill()))));
+      return;
+    }
+    EpisodeResult from = success.get();
+    String fromId = from.episode().episodeId();
+    members.forEach(r -> teacherPending.put(r.episode().episodeId(), "group:" + fromId)); // the iteration waits
+    int it = iteration;
+    getContext().pipeToSelf(
+        skillSummarizer.summarize(from.trajectory(), new SummaryContext(fromId, from.version(), reward(from))),
+        (skill, error) -> new GroupSkill(it, g, fromId, error == null ? skill : Optional.empty()));
+  }
+
+  private Behavior<Command> onGroupSkill(GroupSkill m) {
+    if (m.iteration() != iteration || phase != Phase.TRAIN) {
+      return this;
+    }
+    List<EpisodeResult> members = groupResults(m.group());
+    members.forEach(r -> teacherPending.remove(r.episode().episodeId()));
+    if (m.skill().isPresent()) {
+      groupSkills++;
+      String rendered = models.format().style().render(m.skill().get());
+      members.forEach(r -> score(r, "group:" + m.fromEpisode(), rendered));
+    } else {
+      getContext().getLog().warn("no skill from {}, the success of group {}; its bank skill, if any, is used",
+          m.fromEpisode(), m.group());
+      selections.get(m.group()).ifPresent(sel -> members.forEach(
+          r -> score(r, sel.skillId(), models.format().style().render(sel.skill()))));
+      checkIterationComplete();
+    }
+    return this;
+  }
+
+  /** The teacher's view of an episode's task: its instructions and first observation with the skill. */
+  private TeacherPrompt teacherPrompt(EpisodeResult r, String renderedSkill) {
+    return new TeacherPrompt(r.trajectory().instructions(), r.trajectory().firstObservation(), renderedSkill);
+  }
+
+  /**
+   * A successful trajectory the teacher scored, under the teacher's prompt, for the skill-conditioned
    * maintenance term; empty when the term is off or does not apply.
    */
-  private Optional<Transcript> maintenance(EpisodeResult r, Optional<SkillSelection> skill) {
-    if (settings.maintenanceWeight() <= 0 || skill.isEmpty() || !r.trajectory().metrics().success()) {
+  private Optional<Transcript> maintenance(EpisodeResult r) {
+    TeacherSkillUsed skill = teacherSkills.get(r.episode().episodeId());
+    if (settings.maintenanceWeight() <= 0 || skill == null || !r.trajectory().metrics().success()) {
       return Optional.empty();
     }
-    return Optional.of(models.format().forTeacher(r.transcript(), teacherPrompt(r, skill.get())));
+    return Optional.of(models.format().forTeacher(r.transcript(), teacherPrompt(r, skill.rendered())));
   }
+
+  /** The skill a teacher scored an episode under: its id (a bank id, or {@code group:<episode>}) and text. */
+  private record TeacherSkillUsed(String skillId, String rendered) {}
 
   private void summarize(EpisodeResult r) {
     summarizer.tell(new SkillSummarizerActor.Summarize(r.trajectory(),
@@ -428,6 +504,10 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
       if (e.evaluation() && inFlight.isEmpty()) {
         finishEval();
       } else {
+        if (!e.evaluation() && settings.objective().algorithm().usesDistillation()
+            && settings.teacherSkill() == TrainSettings.TeacherSkill.GROUP_SUCCESS && groupDone(e.group())) {
+          scoreGroup(e.group());
+        }
         checkIterationComplete();
       }
     }
@@ -502,13 +582,17 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
       for (int i = 0; i < group.size(); i++) {
         EpisodeResult r = group.get(i);
         float[] teacherScores = teacherLogp.getOrDefault(r.episode().episodeId(), new float[0]);
-        Optional<Transcript> replay = maintenance(r, skill);
+        Optional<Transcript> replay = maintenance(r);
         samples.add(new LearnerProtocol.Sample(r.episode().episodeId(), r.transcript(), r.logpOld(), teacherScores,
             adv[i], r.version(), replay));
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("reward", rewards[i]);
         m.put("advantage", adv[i]);
         skill.ifPresent(sel -> m.put("skill", sel.skillId()));
+        TeacherSkillUsed used = teacherSkills.get(r.episode().episodeId());
+        if (used != null && !skill.map(sel -> sel.skillId().equals(used.skillId())).orElse(false)) {
+          m.put("teacher_skill", used.skillId()); // the teacher's skill was not the bank's selection
+        }
         if (replay.isPresent()) {
           m.put("maintenance", true);
         }
@@ -559,6 +643,9 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
     line.put("turns", stats.meanTurns());
     line.put("skills_selected", selections.stream().filter(Optional::isPresent).count());
     line.put("teacher_scored", teacherLogp.size());
+    if (settings.teacherSkill() == TrainSettings.TeacherSkill.GROUP_SUCCESS) {
+      line.put("group_success_skills", groupSkills);
+    }
     line.put("teacher_student_gap", teacherGap());
     line.put("refused_stale", up.refusedStale());
     putStepMeans(line, up.steps());

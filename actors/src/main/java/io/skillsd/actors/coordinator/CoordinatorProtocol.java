@@ -14,7 +14,7 @@ public final class CoordinatorProtocol {
 
   public sealed interface Command
       permits Start, Finished, Crashed, SkillsSelected, TeacherScored, LearnerUpdated, CheckpointWritten, LearnerDied,
-      PoolReported, WeightsPublished {}
+      PoolReported, WeightsPublished, GroupSkill {}
 
   /** Begin the run. */
   public record Start() implements Command {}
@@ -32,6 +32,13 @@ public final class CoordinatorProtocol {
   record CheckpointWritten(LearnerProtocol.CheckpointSaved saved, Optional<SkillBankProtocol.BankStats> bank) implements Command {}
 
   record LearnerDied() implements Command {}
+
+  /**
+   * The skill summarized from a group's first success (teacher skill {@code group-success}); empty when the
+   * summarizer gave none.
+   */
+  record GroupSkill(int iteration, int group, String fromEpisode, Optional<io.skillsd.skills.Skill> skill)
+      implements Command {}
 
   /** A {@link RolloutPool} reports how a run ended (cluster mode). */
   record PoolReported(RolloutPool.Outcome outcome) implements Command {}

@@ -21,6 +21,7 @@ public record TrainSettings(
     ObjectiveSettings objective,
     UpdateSettings update,
     double maintenanceWeight,
+    TeacherSkill teacherSkill,
     float temperature,
     float topP,
     int maxNewTokens,
@@ -47,6 +48,17 @@ public record TrainSettings(
     SUCCESS,
     /** The environment's summed step rewards (shaped; can make GRPO prefer short failures). */
     RETURN
+  }
+
+  /** Which skill the teacher scores a group's trajectories under. */
+  public enum TeacherSkill {
+    /** The skill the bank selected for the task (UCB) before the rollouts: the paper. */
+    BANK,
+    /**
+     * A skill summarized from the group's own first success, for every member (a group without a success
+     * falls back to its bank skill): the group's success shared with its failing members.
+     */
+    GROUP_SUCCESS
   }
 
   /** Who samples the rollouts. */
@@ -107,6 +119,12 @@ public record TrainSettings(
           "replays successes under the teacher's prompt, so it needs a teacher: algorithm skill-sd or opd (was "
               + r.string("algorithm") + ")");
     }
+    TeacherSkill teacherSkill = r.enumValue("teacher-skill", TeacherSkill.class);
+    if (teacherSkill != TeacherSkill.BANK && !algorithm.usesDistillation()) {
+      throw new SettingsException(r.key("teacher-skill"), r.string("teacher-skill"),
+          "chooses the teacher's skill, so it needs a teacher: algorithm skill-sd or opd (was "
+              + r.string("algorithm") + ")");
+    }
     String model = p.nonBlank("model");
     if (!model.startsWith("builtin:")
         && !java.nio.file.Files.isDirectory(io.skillsd.actors.policy.TrainingModels.checkpointPath(model))) {
@@ -121,6 +139,7 @@ public record TrainSettings(
         objective,
         update,
         maintenanceWeight,
+        teacherSkill,
         (float) r.doubleIn("temperature", 0.0, 10.0),
         (float) r.doubleIn("top-p", 0.0, 1.0),
         r.intIn("max-new-tokens", 1, 65_536),

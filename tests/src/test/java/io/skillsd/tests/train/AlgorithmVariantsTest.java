@@ -105,6 +105,66 @@ class AlgorithmVariantsTest {
     assertTrue(marked > 0, "trajectories marked as replayed");
   }
 
+  /**
+   * Teacher skill {@code group-success}: a group with a success has every member scored under a skill
+   * summarized from that success (already in the first iteration, before the bank holds anything), and the
+   * maintenance term replays successes under that same prompt.
+   */
+  @Test
+  void groupSuccessSkillsAreSharedWithTheWholeGroup() throws Exception {
+    Map<String, String> o = new HashMap<>(SkillSdEndToEndTest.smallRun(dir));
+    o.put("skillsd.run.id", "group-success");
+    o.put("skillsd.policy.model", baseAgent().toString());
+    o.put("skillsd.train.iterations", "2");
+    o.put("skillsd.train.group-size", "4");
+    o.put("skillsd.train.learning-rate", "0.0001");
+    o.put("skillsd.train.teacher-skill", "group-success");
+    o.put("skillsd.train.maintenance-weight", "1");
+    o.put("skillsd.train.record-token-logprobs", "false");
+    TrainingRun.Result result = TrainingRun.run(SkillsdSettings.load(null, o));
+    assertTrue(result.ok(), result.message());
+
+    List<JsonNode> train = SkillSdEndToEndTest.lines(result.runDir().resolve("metrics.jsonl")).stream()
+        .filter(m -> m.path("type").asText().equals("train")).toList();
+    int shared = train.stream().mapToInt(m -> m.path("group_success_skills").asInt()).sum();
+    assertTrue(shared > 0, "some group had a success to share: " + train);
+
+    Map<String, List<JsonNode>> groups = new HashMap<>();
+    try (var files = Files.list(result.runDir().resolve("trajectories"))) {
+      for (Path f : files.toList()) {
+        for (JsonNode t : SkillSdEndToEndTest.lines(f)) {
+          String id = t.path("episodeId").asText();
+          groups.computeIfAbsent(id.substring(0, id.lastIndexOf('-')), k -> new java.util.ArrayList<>()).add(t);
+        }
+      }
+    }
+    int sharedGroups = 0;
+    for (List<JsonNode> group : groups.values()) {
+      List<JsonNode> successes = group.stream().filter(t -> t.path("success").asBoolean()).sorted(
+          java.util.Comparator.comparing(t -> t.path("episodeId").asText())).toList();
+      if (successes.isEmpty()) {
+        group.forEach(t -> assertTrue(!t.path("teacher_skill").asText().startsWith("group:"), t.toString()));
+        continue;
+      }
+      sharedGroups++;
+      String expected = "group:" + successes.get(0).path("episodeId").asText();
+      for (JsonNode t : group) {
+        assertEquals(expected, t.path("teacher_skill").asText(), "every member under the first success's skill");
+        assertEquals(t.path("success").asBoolean(), t.path("maintenance").asBoolean(), "successes are replayed");
+      }
+    }
+    assertEquals(shared, sharedGroups);
+  }
+
+  @Test
+  void groupSuccessSkillsNeedATeacher() {
+    Map<String, String> o = new HashMap<>(SkillSdEndToEndTest.smallRun(dir));
+    o.put("skillsd.train.algorithm", "skill-augmented-grpo");
+    o.put("skillsd.train.teacher-skill", "group-success");
+    SettingsException e = assertThrows(SettingsException.class, () -> TrainSettings.from(SkillsdSettings.load(null, o)));
+    assertTrue(e.getMessage().contains("skillsd.train.teacher-skill"), e.getMessage());
+  }
+
   @Test
   void maintenanceNeedsATeacher() {
     Map<String, String> o = new HashMap<>(SkillSdEndToEndTest.smallRun(dir));
