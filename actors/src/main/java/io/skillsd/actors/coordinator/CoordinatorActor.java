@@ -17,6 +17,7 @@ import io.skillsd.actors.coordinator.CoordinatorProtocol.LearnerUpdated;
 import io.skillsd.actors.coordinator.CoordinatorProtocol.PoolReported;
 import io.skillsd.actors.coordinator.CoordinatorProtocol.WeightsPublished;
 import io.skillsd.actors.coordinator.CoordinatorProtocol.GroupSkill;
+import io.skillsd.actors.coordinator.CoordinatorProtocol.OwnSkill;
 import io.skillsd.actors.coordinator.CoordinatorProtocol.SkillsSelected;
 import io.skillsd.actors.coordinator.CoordinatorProtocol.Start;
 import io.skillsd.actors.coordinator.CoordinatorProtocol.TeacherScored;
@@ -103,9 +104,12 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
   private final List<EpisodeResult> results = new ArrayList<>();
   private final Map<String, float[]> teacherLogp = new HashMap<>();
   private final Map<String, String> teacherPending = new HashMap<>();
-  /** The skill each scored episode's teacher saw (its maintenance replay uses the same prompt). */
+  /** The skill each scored episode's teacher saw. */
   private final Map<String, TeacherSkillUsed> teacherSkills = new HashMap<>();
   private int groupSkills;
+  /** Successful episodes' own skills (rendered), for the maintenance term, and those still being summarized. */
+  private final Map<String, String> ownSkills = new HashMap<>();
+  private final java.util.Set<String> ownSkillsPending = new java.util.HashSet<>();
   private List<Task> iterationTasks = List.of();
   private List<Optional<SkillSelection>> selections = List.of();
   private long launched;
@@ -196,6 +200,7 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
         .onMessage(SkillsSelected.class, this::onSkillsSelected)
         .onMessage(TeacherScored.class, this::onTeacherScored)
         .onMessage(GroupSkill.class, this::onGroupSkill)
+        .onMessage(OwnSkill.class, this::onOwnSkill)
         .onMessage(LearnerUpdated.class, this::onLearnerUpdated)
         .onMessage(PoolReported.class, this::onPoolReported)
         .onMessage(WeightsPublished.class, w -> afterUpdate(w.update(), Optional.of(w.published())))
@@ -300,6 +305,8 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
     teacherLogp.clear();
     teacherPending.clear();
     teacherSkills.clear();
+    ownSkills.clear();
+    ownSkillsPending.clear();
     groupSkills = 0;
     List<Task> tasks = new ArrayList<>(settings.tasksPerIteration());
     for (int i = 0; i < settings.tasksPerIteration(); i++) {
@@ -386,6 +393,9 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
       summarize(r);
     }
     Optional<SkillSelection> skill = selections.get(e.group());
+    if (settings.maintenanceWeight() > 0 && r.trajectory().metrics().success()) {
+      summarizeOwnSkill(r);
+    }
     if (settings.objective().algorithm().usesDistillation()) {
       if (settings.teacherSkill() == TrainSettings.TeacherSkill.GROUP_SUCCESS) {
         if (groupDone(e.group())) {
@@ -439,6 +449,24 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
         (skill, error) -> new GroupSkill(it, g, fromId, error == null ? skill : Optional.empty()));
   }
 
+  /** Maintenance term: the success is replayed under the skill summarized from itself (hindsight). */
+  private void summarizeOwnSkill(EpisodeResult r) {
+    String id = r.episode().episodeId();
+    ownSkillsPending.add(id); // the iteration waits for it
+    int it = iteration;
+    getContext().pipeToSelf(skillSummarizer.summarize(r.trajectory(), new SummaryContext(id, r.version(), reward(r))),
+        (skill, error) -> new OwnSkill(it, id, error == null ? skill : Optional.empty()));
+  }
+
+  private Behavior<Command> onOwnSkill(OwnSkill m) {
+    if (m.iteration() != iteration || phase != Phase.TRAIN || !ownSkillsPending.remove(m.episodeId())) {
+      return this;
+    }
+    m.skill().ifPresent(skill -> ownSkills.put(m.episodeId(), models.format().style().render(skill)));
+    checkIterationComplete();
+    return this;
+  }
+
   private Behavior<Command> onGroupSkill(GroupSkill m) {
     if (m.iteration() != iteration || phase != Phase.TRAIN) {
       return this;
@@ -465,15 +493,15 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
   }
 
   /**
-   * A successful trajectory the teacher scored, under the teacher's prompt, for the skill-conditioned
-   * maintenance term; empty when the term is off or does not apply.
+   * A successful trajectory under the teacher's prompt with the skill summarized from itself, for the
+   * skill-conditioned maintenance term; empty when the term is off or the trajectory has no own skill.
    */
   private Optional<Transcript> maintenance(EpisodeResult r) {
-    TeacherSkillUsed skill = teacherSkills.get(r.episode().episodeId());
-    if (settings.maintenanceWeight() <= 0 || skill == null || !r.trajectory().metrics().success()) {
+    String skill = ownSkills.get(r.episode().episodeId());
+    if (settings.maintenanceWeight() <= 0 || skill == null) {
       return Optional.empty();
     }
-    return Optional.of(models.format().forTeacher(r.transcript(), teacherPrompt(r, skill.rendered())));
+    return Optional.of(models.format().forTeacher(r.transcript(), teacherPrompt(r, skill)));
   }
 
   /** The skill a teacher scored an episode under: its id (a bank id, or {@code group:<episode>}) and text. */
@@ -559,7 +587,7 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
         results.forEach(this::summarize); // in episode order, so skills enter the bank in a fixed order
       }
     }
-    if (!teacherPending.isEmpty()) {
+    if (!teacherPending.isEmpty() || !ownSkillsPending.isEmpty()) {
       return;
     }
     List<LearnerProtocol.Sample> samples = new ArrayList<>();

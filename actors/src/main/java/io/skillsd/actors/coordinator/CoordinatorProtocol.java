@@ -14,7 +14,7 @@ public final class CoordinatorProtocol {
 
   public sealed interface Command
       permits Start, Finished, Crashed, SkillsSelected, TeacherScored, LearnerUpdated, CheckpointWritten, LearnerDied,
-      PoolReported, WeightsPublished, GroupSkill {}
+      PoolReported, WeightsPublished, GroupSkill, OwnSkill {}
 
   /** Begin the run. */
   public record Start() implements Command {}
@@ -39,6 +39,9 @@ public final class CoordinatorProtocol {
    */
   record GroupSkill(int iteration, int group, String fromEpisode, Optional<io.skillsd.skills.Skill> skill)
       implements Command {}
+
+  /** The skill summarized from a successful episode itself, for its maintenance replay; empty when none. */
+  record OwnSkill(int iteration, String episodeId, Optional<io.skillsd.skills.Skill> skill) implements Command {}
 
   /** A {@link RolloutPool} reports how a run ended (cluster mode). */
   record PoolReported(RolloutPool.Outcome outcome) implements Command {}
