@@ -70,30 +70,15 @@ class AlgorithmVariantsTest {
    */
   @Test
   void maintenanceTermReplaysSuccessesUnderTheirOwnSkills() throws Exception {
-    Map<String, String> o = new HashMap<>(SkillSdEndToEndTest.smallRun(dir));
-    o.put("skillsd.run.id", "maintenance");
-    o.put("skillsd.policy.model", baseAgent().toString());
-    o.put("skillsd.train.iterations", "2");
-    o.put("skillsd.train.group-size", "4");
-    o.put("skillsd.train.learning-rate", "0.0001");
-    o.put("skillsd.train.maintenance-weight", "1");
-    o.put("skillsd.train.record-token-logprobs", "false");
-    TrainingRun.Result result = TrainingRun.run(SkillsdSettings.load(null, o));
-    assertTrue(result.ok(), result.message());
-
-    List<JsonNode> train = SkillSdEndToEndTest.lines(result.runDir().resolve("metrics.jsonl")).stream()
-        .filter(m -> m.path("type").asText().equals("train")).toList();
+    Path run = baseAgentRun("maintenance", Map.of("skillsd.train.maintenance-weight", "1"));
+    List<JsonNode> train = trainLines(run);
     long successes = 0;
     long marked = 0;
-    try (var files = Files.list(result.runDir().resolve("trajectories"))) {
-      for (Path f : files.toList()) {
-        for (JsonNode t : SkillSdEndToEndTest.lines(f)) {
-          successes += t.path("success").asBoolean() ? 1 : 0;
-          if (t.path("maintenance").asBoolean()) {
-            marked++;
-            assertTrue(t.path("success").asBoolean(), "only successes are replayed: " + t);
-          }
-        }
+    for (JsonNode t : trajectories(run)) {
+      successes += t.path("success").asBoolean() ? 1 : 0;
+      if (t.path("maintenance").asBoolean()) {
+        marked++;
+        assertTrue(t.path("success").asBoolean(), "only successes are replayed: " + t);
       }
     }
     assertTrue(successes > 0, "the base agent solved some training episodes");
@@ -111,31 +96,16 @@ class AlgorithmVariantsTest {
    */
   @Test
   void groupSuccessSkillsAreSharedWithTheWholeGroup() throws Exception {
-    Map<String, String> o = new HashMap<>(SkillSdEndToEndTest.smallRun(dir));
-    o.put("skillsd.run.id", "group-success");
-    o.put("skillsd.policy.model", baseAgent().toString());
-    o.put("skillsd.train.iterations", "2");
-    o.put("skillsd.train.group-size", "4");
-    o.put("skillsd.train.learning-rate", "0.0001");
-    o.put("skillsd.train.teacher-skill", "group-success");
-    o.put("skillsd.train.maintenance-weight", "1");
-    o.put("skillsd.train.record-token-logprobs", "false");
-    TrainingRun.Result result = TrainingRun.run(SkillsdSettings.load(null, o));
-    assertTrue(result.ok(), result.message());
-
-    List<JsonNode> train = SkillSdEndToEndTest.lines(result.runDir().resolve("metrics.jsonl")).stream()
-        .filter(m -> m.path("type").asText().equals("train")).toList();
+    Path run = baseAgentRun("group-success", Map.of(
+        "skillsd.train.teacher-skill", "group-success", "skillsd.train.maintenance-weight", "1"));
+    List<JsonNode> train = trainLines(run);
     int shared = train.stream().mapToInt(m -> m.path("group_success_skills").asInt()).sum();
     assertTrue(shared > 0, "some group had a success to share: " + train);
 
     Map<String, List<JsonNode>> groups = new HashMap<>();
-    try (var files = Files.list(result.runDir().resolve("trajectories"))) {
-      for (Path f : files.toList()) {
-        for (JsonNode t : SkillSdEndToEndTest.lines(f)) {
-          String id = t.path("episodeId").asText();
-          groups.computeIfAbsent(id.substring(0, id.lastIndexOf('-')), k -> new java.util.ArrayList<>()).add(t);
-        }
-      }
+    for (JsonNode t : trajectories(run)) {
+      String id = t.path("episodeId").asText();
+      groups.computeIfAbsent(id.substring(0, id.lastIndexOf('-')), k -> new java.util.ArrayList<>()).add(t);
     }
     int sharedGroups = 0;
     for (List<JsonNode> group : groups.values()) {
@@ -172,6 +142,36 @@ class AlgorithmVariantsTest {
     SettingsException e = assertThrows(SettingsException.class, () -> TrainSettings.from(SkillsdSettings.load(null, o)));
     assertTrue(e.getMessage().contains("skillsd.train.maintenance-weight"), e.getMessage());
     assertTrue(e.getMessage().contains("skill-sd or opd"), e.getMessage());
+  }
+
+  /** Two iterations of Skill-SD from the shipped base agent (which solves some training levels), plus {@code extra}. */
+  private Path baseAgentRun(String id, Map<String, String> extra) throws Exception {
+    Map<String, String> o = new HashMap<>(SkillSdEndToEndTest.smallRun(dir));
+    o.put("skillsd.run.id", id);
+    o.put("skillsd.policy.model", baseAgent().toString());
+    o.put("skillsd.train.iterations", "2");
+    o.put("skillsd.train.group-size", "4");
+    o.put("skillsd.train.learning-rate", "0.0001");
+    o.put("skillsd.train.record-token-logprobs", "false");
+    o.putAll(extra);
+    TrainingRun.Result result = TrainingRun.run(SkillsdSettings.load(null, o));
+    assertTrue(result.ok(), result.message());
+    return result.runDir();
+  }
+
+  private static List<JsonNode> trainLines(Path run) throws Exception {
+    return SkillSdEndToEndTest.lines(run.resolve("metrics.jsonl")).stream()
+        .filter(m -> m.path("type").asText().equals("train")).toList();
+  }
+
+  private static List<JsonNode> trajectories(Path run) throws Exception {
+    List<JsonNode> out = new java.util.ArrayList<>();
+    try (var files = Files.list(run.resolve("trajectories"))) {
+      for (Path f : files.sorted().toList()) {
+        out.addAll(SkillSdEndToEndTest.lines(f));
+      }
+    }
+    return out;
   }
 
   /** The shipped base agent, found from the module directory the tests run in. */
