@@ -402,11 +402,16 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
           scoreGroup(e.group());
         }
       } else {
-        skill.ifPresent(sel -> score(r, sel.skillId(), models.format().style().render(sel.skill())));
+        skill.ifPresent(sel -> score(r, sel));
       }
     }
     checkIterationComplete();
     return this;
+  }
+
+  /** Asks the teacher to score {@code r} under task ⊕ the bank's selected skill. */
+  private void score(EpisodeResult r, SkillSelection sel) {
+    score(r, sel.skillId(), models.format().style().render(sel.skill()));
   }
 
   /** Asks the teacher to score {@code r} under task ⊕ the rendered skill. */
@@ -436,8 +441,7 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
     List<EpisodeResult> members = groupResults(g);
     Optional<EpisodeResult> success = members.stream().filter(r -> r.trajectory().metrics().success()).findFirst();
     if (success.isEmpty()) {
-      selections.get(g).ifPresent(sel -> members.forEach(
-          r -> score(r, sel.skillId(), models.format().style().render(sel.skill()))));
+      selections.get(g).ifPresent(sel -> members.forEach(r -> score(r, sel)));
       return;
     }
     EpisodeResult from = success.get();
@@ -480,8 +484,7 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
     } else {
       getContext().getLog().warn("no skill from {}, the success of group {}; its bank skill, if any, is used",
           m.fromEpisode(), m.group());
-      selections.get(m.group()).ifPresent(sel -> members.forEach(
-          r -> score(r, sel.skillId(), models.format().style().render(sel.skill()))));
+      selections.get(m.group()).ifPresent(sel -> members.forEach(r -> score(r, sel)));
       checkIterationComplete();
     }
     return this;
