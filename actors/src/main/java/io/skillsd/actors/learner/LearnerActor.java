@@ -49,7 +49,8 @@ public final class LearnerActor extends AbstractBehavior<Command> {
    * @param resume optimizer state to restore (resuming from a checkpoint); empty for a new run, which
    *     then applies the teacher schedule's start action (θ̄ ← θ)
    * @param maintenanceWeight μ of the skill-conditioned maintenance term over the samples that carry a
-   *     maintenance transcript; 0 = off
+   *     maintenance transcript; 0 = off. The term is the KL to the initial weights when {@code models}
+   *     keeps them ({@link TrainingModels#keepInitial}), else the replayed tokens' negative log-likelihood.
    */
   public static Behavior<Command> create(String runId, TrainingModels models, ObjectiveSettings objective,
       UpdateSettings update, double maintenanceWeight, int maxStaleness, Optional<LearnerProtocol.ResumeState> resume,
@@ -68,7 +69,8 @@ public final class LearnerActor extends AbstractBehavior<Command> {
     this.maxStaleness = maxStaleness;
     this.maintenanceWeight = maintenanceWeight;
     this.syncSchedule = new TeacherSyncSchedule(objective.teacherSync());
-    this.updateStep = TranscriptPolicy.updateStep(models.studentNetwork(), objective, update);
+    // with maintenance = kl-initial the run kept θ₀ (TrainingRun); the term is then the KL to it
+    this.updateStep = TranscriptPolicy.updateStep(models.studentNetwork(), objective, update, models.initial());
     if (resume.isPresent()) {
       LearnerProtocol.ResumeState r = resume.get();
       updateStep.restore(new UpdateStep.Snapshot(AdamW.fromState(r.optimizer(), r.optimizerSteps()), r.updates(),

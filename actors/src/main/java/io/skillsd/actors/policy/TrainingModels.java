@@ -18,6 +18,7 @@ public final class TrainingModels implements AutoCloseable {
 
   private final LanguageModel student;
   private final CausalLm teacher;
+  private CausalLm initial; // θ₀, kept only when a run asks for it
   private long version;
 
   private TrainingModels(LanguageModel student, CausalLm teacher) {
@@ -61,7 +62,10 @@ public final class TrainingModels implements AutoCloseable {
   /** The teacher's weights inside a checkpoint directory (the student's are the HF-format model files). */
   public static final String TEACHER_WEIGHTS = "teacher.safetensors";
 
-  /** Loads student θ and teacher θ̄ from a checkpoint written by {@link #save}. */
+  /** The initial weights θ₀ inside a checkpoint directory, when the run kept them. */
+  public static final String INITIAL_WEIGHTS = "initial.safetensors";
+
+  /** Loads student θ, teacher θ̄ and, when the checkpoint holds them, θ₀ from a checkpoint written by {@link #save}. */
   public static TrainingModels resume(Path checkpoint, String device) {
     LanguageModel student = LanguageModel.load(checkpoint, Devices.choose(device));
     Path teacherFile = checkpoint.resolve(TEACHER_WEIGHTS);
@@ -70,7 +74,27 @@ public final class TrainingModels implements AutoCloseable {
       throw new IllegalArgumentException("checkpoint " + checkpoint + " has no " + TEACHER_WEIGHTS);
     }
     CausalLm teacher = CausalLm.fromTensors(student.model().config(), readAll(teacherFile), student.model().device());
-    return new TrainingModels(student, teacher);
+    TrainingModels models = new TrainingModels(student, teacher);
+    Path initialFile = checkpoint.resolve(INITIAL_WEIGHTS);
+    if (java.nio.file.Files.isRegularFile(initialFile)) {
+      models.initial = CausalLm.fromTensors(student.model().config(), readAll(initialFile), student.model().device());
+    }
+    return models;
+  }
+
+  /**
+   * Keeps a frozen copy of the student's current weights as θ₀ (a third model in memory, saved with every
+   * checkpoint from now on); call it before the first update. Does nothing when θ₀ is already kept.
+   */
+  public void keepInitial() {
+    if (initial == null) {
+      initial = CausalLm.fromTensors(student.model().config(), student.model().toHost(), student.model().device());
+    }
+  }
+
+  /** θ₀ when the run keeps it ({@link #keepInitial}, or a resumed checkpoint that holds it). */
+  public java.util.Optional<CausalLm> initial() {
+    return java.util.Optional.ofNullable(initial);
   }
 
   /** Every float tensor of a safetensors file. */
@@ -83,10 +107,13 @@ public final class TrainingModels implements AutoCloseable {
     return out;
   }
 
-  /** Writes θ (with the optimizer state) and θ̄ into {@code dir}. */
+  /** Writes θ (with the optimizer state), θ̄ and, when kept, θ₀ into {@code dir}. */
   public void save(Path dir, Map<String, HostTensor> optimizerState) {
     student.save(dir, optimizerState);
     SafeTensors.write(dir.resolve(TEACHER_WEIGHTS), teacher.toHost(), Map.of("role", "teacher"));
+    if (initial != null) {
+      SafeTensors.write(dir.resolve(INITIAL_WEIGHTS), initial.toHost(), Map.of("role", "initial"));
+    }
   }
 
   public LanguageModel student() {
@@ -116,6 +143,9 @@ public final class TrainingModels implements AutoCloseable {
 
   @Override
   public void close() {
+    if (initial != null) {
+      initial.close();
+    }
     teacher.close();
     student.close();
   }

@@ -21,6 +21,7 @@ public record TrainSettings(
     ObjectiveSettings objective,
     UpdateSettings update,
     double maintenanceWeight,
+    Maintenance maintenance,
     TeacherSkill teacherSkill,
     float temperature,
     float topP,
@@ -48,6 +49,22 @@ public record TrainSettings(
     SUCCESS,
     /** The environment's summed step rewards (shaped; can make GRPO prefer short failures). */
     RETURN
+  }
+
+  /** Whether the run keeps the initial weights θ₀ (the maintenance term's KL to them is on). */
+  public boolean keepsInitialWeights() {
+    return maintenanceWeight > 0 && maintenance == Maintenance.KL_INITIAL;
+  }
+
+  /** What the skill-conditioned maintenance term asks of θ on the replayed successes. */
+  public enum Maintenance {
+    /** Their tokens' negative log-likelihood: imitate the replayed samples. */
+    NLL,
+    /**
+     * The KL from the initial model θ₀ at their positions, over the whole vocabulary: keep θ₀'s
+     * skill-conditioned distribution there (θ₀ is kept as a third model and saved with checkpoints).
+     */
+    KL_INITIAL
   }
 
   /** Which skill the teacher scores a group's trajectories under. */
@@ -119,6 +136,7 @@ public record TrainSettings(
           "replays successes under the teacher's prompt, so it needs a teacher: algorithm skill-sd or opd (was "
               + r.string("algorithm") + ")");
     }
+    Maintenance maintenance = r.enumValue("maintenance", Maintenance.class);
     TeacherSkill teacherSkill = r.enumValue("teacher-skill", TeacherSkill.class);
     if (teacherSkill != TeacherSkill.BANK && !algorithm.usesDistillation()) {
       throw new SettingsException(r.key("teacher-skill"), r.string("teacher-skill"),
@@ -139,6 +157,7 @@ public record TrainSettings(
         objective,
         update,
         maintenanceWeight,
+        maintenance,
         teacherSkill,
         (float) r.doubleIn("temperature", 0.0, 10.0),
         (float) r.doubleIn("top-p", 0.0, 1.0),

@@ -61,6 +61,9 @@ public final class TrainingRun {
     RunDirectory run = RunDirectory.create(settings, Clock.systemUTC());
     try (RunLogging logging = RunLogging.attach(run);
         TrainingModels models = TrainingModels.load(p.train().model(), p.train().modelSeed(), device(settings))) {
+      if (p.train().keepsInitialWeights()) {
+        models.keepInitial();
+      }
       return execute(settings, p, run, models, new SkillBank(p.skills().bank()), Optional.empty(), Optional.empty(), pool);
     }
   }
@@ -93,6 +96,10 @@ public final class TrainingRun {
     }
     try (RunLogging logging = RunLogging.attach(run);
         TrainingModels models = TrainingModels.resume(checkpoint, device(settings))) {
+      if (p.train().keepsInitialWeights() && models.initial().isEmpty()) {
+        throw new IllegalArgumentException("skillsd.train.maintenance = kl-initial needs the initial weights, but "
+            + checkpoint + " has no " + TrainingModels.INITIAL_WEIGHTS + " (it was written by a run without that term)");
+      }
       log.info("resuming {} from {} (iteration {}, version {})", run.root(), checkpoint.getFileName(),
           state.iteration(), state.version());
       return execute(settings, p, run, models, bank, Optional.of(state), Optional.of(new LearnerProtocol.ResumeState(

@@ -26,8 +26,9 @@ import java.util.OptionalDouble;
  * @param tokens N, loss tokens of the minibatch
  * @param distilledTokens loss tokens of trajectories with a skill
  * @param learningRate η used (0 when skipped)
- * @param maintenanceLoss the maintenance term's mean negative log-likelihood (unweighted; 0 when the step
- *     had no maintenance sequences)
+ * @param maintenanceLoss the maintenance term's value, unweighted: the mean negative log-likelihood of the
+ *     replayed tokens, or the mean KL to the initial model per replayed token (0 when the step had no
+ *     maintenance sequences)
  * @param maintenanceTokens tokens of the maintenance term
  */
 public record StepDiagnostics(

@@ -42,6 +42,7 @@ public final class UpdateStep<I> implements AutoCloseable {
   private final UpdateSettings settings;
   private final AdamW optimizer;
   private final NonFiniteGuard guard;
+  private MaintenanceTerm<I> maintenanceTerm;
   private long updates;
   private long attempted;
   private int epoch;
@@ -73,6 +74,18 @@ public final class UpdateStep<I> implements AutoCloseable {
     }
     this.optimizer = new AdamW(manager, settings.adamW());
     this.guard = new NonFiniteGuard(settings.maxConsecutiveNonFinite());
+    this.maintenanceTerm = MaintenanceTerm.nll(policy);
+  }
+
+  /**
+   * Replaces the maintenance term's loss (by default {@link MaintenanceTerm#nll}, the negative
+   * log-likelihood of the replayed tokens under θ).
+   *
+   * @return this
+   */
+  public UpdateStep<I> withMaintenanceTerm(MaintenanceTerm<I> term) {
+    this.maintenanceTerm = Objects.requireNonNull(term, "term");
+    return this;
   }
 
   /**
@@ -86,8 +99,8 @@ public final class UpdateStep<I> implements AutoCloseable {
 
   /**
    * Epochs × minibatches over {@code batch}, each step's loss plus a maintenance term:
-   * {@code weight} times the mean negative log-likelihood under θ of the masked tokens of the
-   * {@code maintenance} sequences (only their input and mask are used). Each epoch spreads the maintenance
+   * {@code weight} times the {@link MaintenanceTerm} (by default the mean negative log-likelihood under θ)
+   * over the masked tokens of the {@code maintenance} sequences (only their input and mask are used). Each epoch spreads the maintenance
    * sequences over that epoch's minibatches round robin, after a shuffle of their own, so the number of
    * steps and the minibatches of {@code batch} are those of {@link #update(List)}.
    *
@@ -169,10 +182,10 @@ public final class UpdateStep<I> implements AutoCloseable {
                     x.skillMask, x.logpRef, out.logits(), logpTeacherVocab));
         NDArray total = r.loss();
         if (weight > 0 && !maintenance.isEmpty()) {
-          NDArray nll = maintenanceNll(mb, maintenance);
-          maintenanceLoss = nll.getFloat();
+          NDArray term = maintenanceLoss(mb, maintenance);
+          maintenanceLoss = term.getFloat();
           maintenanceTokens = maintenance.stream().mapToLong(UpdateStep::maskedTokens).sum();
-          total = total.add(nll.mul((float) weight));
+          total = total.add(term.mul((float) weight));
         }
         loss = total.getFloat();
         if (Double.isFinite(loss)) {
@@ -204,16 +217,15 @@ public final class UpdateStep<I> implements AutoCloseable {
         admitted ? eta : 0, maintenanceLoss, maintenanceTokens);
   }
 
-  /** −(1/N) Σ mask·log π_θ over the maintenance sequences: a differentiable scalar. */
-  private NDArray maintenanceNll(NDManager mb, List<ScoredSequence<I>> rows) {
+  /** The maintenance term over the step's replayed sequences: a differentiable scalar. */
+  private NDArray maintenanceLoss(NDManager mb, List<ScoredSequence<I>> rows) {
     int T = rows.stream().mapToInt(ScoredSequence::length).max().orElseThrow();
     float[] mask = new float[rows.size() * T];
     for (int i = 0; i < rows.size(); i++) {
       System.arraycopy(rows.get(i).mask(), 0, mask, i * T, rows.get(i).length());
     }
     NDArray m = mb.create(mask, new Shape(rows.size(), T));
-    NDArray logp = policy.forward(mb, rows.stream().map(ScoredSequence::input).toList(), T).logpNew();
-    return logp.mul(m).sum().div(m.sum().maximum(1f)).neg();
+    return maintenanceTerm.loss(mb, rows.stream().map(ScoredSequence::input).toList(), T, m);
   }
 
   private static long maskedTokens(ScoredSequence<?> s) {

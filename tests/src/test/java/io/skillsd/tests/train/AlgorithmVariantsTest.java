@@ -5,10 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.skillsd.actors.policy.TrainingModels;
 import io.skillsd.actors.settings.SettingsException;
 import io.skillsd.actors.settings.SkillsdSettings;
 import io.skillsd.actors.train.TrainSettings;
 import io.skillsd.actors.train.TrainingRun;
+import io.skillsd.policies.checkpoint.HostTensor;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -88,6 +90,41 @@ class AlgorithmVariantsTest {
     for (JsonNode m : replayed) {
       assertTrue(m.path("maintenance_loss").asDouble() > 0, m.toString());
     }
+  }
+
+  /**
+   * Maintenance {@code kl-initial}: the run keeps the base agent's weights as θ₀ in every checkpoint (equal
+   * to the loaded model's, while θ moves), the term's KL enters the loss, and a resumed run keeps the same θ₀.
+   */
+  @Test
+  void klToTheInitialWeightsKeepsThemThroughCheckpointsAndResume() throws Exception {
+    Path run = baseAgentRun("kl-initial", Map.of("skillsd.train.maintenance-weight", "1",
+        "skillsd.train.maintenance", "kl-initial", "skillsd.train.checkpoint-every", "1"));
+    List<JsonNode> replayed =
+        trainLines(run).stream().filter(m -> m.path("maintenance_tokens").asInt() > 0).toList();
+    assertTrue(!replayed.isEmpty(), "some iteration replayed a success");
+    for (JsonNode m : replayed) {
+      double kl = m.path("maintenance_loss").asDouble(-1);
+      assertTrue(kl > -1e-6 && kl < 10, m.toString()); // θ starts at θ₀: a small KL (≥ 0 up to rounding)
+    }
+    Map<String, HostTensor> initial;
+    try (TrainingModels loaded = TrainingModels.load(baseAgent().toString(), 0)) {
+      initial = loaded.studentNetwork().toHost();
+    }
+    TrainingRun.Result resumed = TrainingRun.resume(run, Map.of("skillsd.train.iterations", "3"));
+    assertTrue(resumed.ok(), resumed.message());
+    List<Path> checkpoints;
+    try (var dirs = Files.list(run.resolve("checkpoints"))) {
+      checkpoints = dirs.sorted().toList();
+    }
+    assertTrue(checkpoints.size() >= 2, "a checkpoint per iteration, the last one as final: " + checkpoints);
+    for (Path checkpoint : checkpoints) {
+      assertEquals(initial, TrainingModels.readAll(checkpoint.resolve(TrainingModels.INITIAL_WEIGHTS)),
+          checkpoint.toString());
+    }
+    Path last = run.resolve("checkpoints/final");
+    // the dynamic teacher is synced from θ after every update: θ moved away from θ₀
+    assertTrue(!initial.equals(TrainingModels.readAll(last.resolve(TrainingModels.TEACHER_WEIGHTS))));
   }
 
   /**
