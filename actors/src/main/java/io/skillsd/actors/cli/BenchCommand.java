@@ -18,9 +18,12 @@ import picocli.CommandLine.Option;
 /**
  * {@code skillsd bench rollout}: rollout throughput with dynamic batching vs one request at a time, and
  * the actor runtime vs a plain loop over the same components, measured in one process, interleaved.
+ * {@code skillsd bench model}: the policy model's training, scoring and generation throughput, optionally
+ * next to the PyTorch eager reference ({@link io.skillsd.policies.bench.ModelBench}).
  */
-@Command(name = "bench", description = "Benchmarks: 'bench rollout' measures rollout throughput (batching, actors vs plain loop).",
-    subcommands = {BenchCommand.Rollout.class})
+@Command(name = "bench", description = "Benchmarks: 'bench rollout' measures rollout throughput (batching, actors vs plain loop); "
+    + "'bench model' the policy model's throughput (vs PyTorch eager with --reference).",
+    subcommands = {BenchCommand.Rollout.class, BenchCommand.Model.class})
 final class BenchCommand implements Runnable {
 
   @CommandLine.Spec
@@ -28,7 +31,26 @@ final class BenchCommand implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "Missing benchmark (try: bench rollout)");
+    throw new CommandLine.ParameterException(spec.commandLine(), "Missing benchmark (try: bench rollout, bench model)");
+  }
+
+  @Command(name = "model", description = "Policy model throughput: training, scoring, generation at batch 1/8/32 "
+      + "(options: --config tiny|small10m (repeatable), --seconds S, --threads N, --rounds R, "
+      + "--reference policies/src/test/python/qwen_reference.py, --python PATH, --rss).")
+  static final class Model implements Callable<Integer> {
+
+    @CommandLine.Unmatched
+    List<String> args = new ArrayList<>();
+
+    @Override
+    public Integer call() throws Exception {
+      try {
+        io.skillsd.policies.bench.ModelBench.main(args.toArray(String[]::new));
+      } catch (IllegalArgumentException e) {
+        throw new UserError(e.getMessage(), 2);
+      }
+      return 0;
+    }
   }
 
   @Command(name = "rollout", description = "Rollout throughput of N concurrent episodes, three ways, repeated.")

@@ -210,7 +210,16 @@ public final class ModelBench {
     if (threads != null) {
       cmd.addAll(List.of("--threads", threads));
     }
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true);
+    if (threads != null) {
+      // torch.set_num_threads bounds PyTorch's own pool, not OpenBLAS's: Debian's torch does its matrix
+      // products in OpenBLAS, whose pthreads pool otherwise takes every core (2 threads here, ~1.7x a
+      // single thread's GEMM), and the comparison would not be thread for thread
+      builder.environment().put("OPENBLAS_NUM_THREADS", threads);
+      builder.environment().put("OMP_NUM_THREADS", threads);
+    }
+    builder.environment().remove("LD_PRELOAD"); // the launcher's MKL library is for libtorch, not the reference
+    Process p = builder.start();
     List<Measurement> out = new ArrayList<>();
     try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
       for (String line; (line = r.readLine()) != null; ) {
