@@ -245,11 +245,13 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
       return;
     }
     int member = 0;
+    List<Episode> episodes = new ArrayList<>(evalTasks.size());
     for (Task task : evalTasks) {
       String id = "eval" + String.format("%04d", iteration) + "-" + String.format("%03d", member);
-      launch(Episode.student(id, task, iteration, member, 0, true, settings.evalTemperature(), seed ^ (0x5EEDL + member)));
+      episodes.add(Episode.student(id, task, iteration, member, 0, true, settings.evalTemperature(), seed ^ (0x5EEDL + member)));
       member++;
     }
+    launch(episodes);
   }
 
   private void finishEval() {
@@ -341,6 +343,7 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
   }
 
   private void launchGroups() {
+    List<Episode> episodes = new ArrayList<>(iterationTasks.size() * settings.groupSize());
     for (int g = 0; g < iterationTasks.size(); g++) {
       for (int m = 0; m < settings.groupSize(); m++) {
         String id = String.format("it%04d-t%02d-g%02d", iteration, g, m);
@@ -348,13 +351,35 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
         boolean skillInRollout = settings.objective().algorithm().skillInStudentPrompt() || settings.teacherRollouts();
         Optional<String> rolloutSkill = skillInRollout
             ? selections.get(g).map(sel -> models.format().style().render(sel.skill())) : Optional.empty();
-        launch(new Episode(id, iterationTasks.get(g), iteration, g, m, 0, false, settings.temperature(), episodeSeed,
+        episodes.add(new Episode(id, iterationTasks.get(g), iteration, g, m, 0, false, settings.temperature(), episodeSeed,
             rolloutSkill, settings.teacherRollouts()));
       }
+    }
+    launch(episodes);
+  }
+
+  /**
+   * Starts {@code episodes}. The policy server hears every one of them expected before any runner exists:
+   * a runner sends its first request as it starts, and a lockstep round must not close on the episodes
+   * expected so far (a first batch of one, and the composition of every batch after it, would then depend
+   * on thread timing).
+   */
+  private void launch(List<Episode> episodes) {
+    if (pool.isEmpty()) {
+      for (Episode episode : episodes) {
+        policy.tell(new PolicyServerProtocol.Expect(episode.episodeId()));
+      }
+    }
+    for (Episode episode : episodes) {
+      start(episode);
     }
   }
 
   private void launch(Episode episode) {
+    launch(List.of(episode));
+  }
+
+  private void start(Episode episode) {
     if (pool.isPresent()) {
       pool.get().tell(new RolloutPool.Run(episode, poolAdapter));
       inFlight.put(episode.episodeId(), episode);
@@ -363,7 +388,6 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
       }
       return;
     }
-    policy.tell(new PolicyServerProtocol.Expect(episode.episodeId()));
     Behavior<EpisodeRunnerActor.Command> runner = EpisodeRunnerActor.create(runId, episode, environments,
         models.format(), policy, maxTurns, finishedAdapter);
     ActorRef<EpisodeRunnerActor.Command> ref = getContext().spawn(
