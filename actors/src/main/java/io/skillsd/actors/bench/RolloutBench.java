@@ -101,13 +101,9 @@ public final class RolloutBench implements AutoCloseable {
           PolicyServerActor.create("bench", models, maxNewTokens, 1f, maxBatch, maxBatch > 1,
               prefixMinTokens), "policy-server",
           DispatcherSelector.fromConfig("skillsd-compute-dispatcher"));
-      for (Episode e : eps) { // every episode expected before any runner sends its first request (as in training)
-        policy.tell(new PolicyServerProtocol.Expect(e.episodeId()));
-      }
-      for (Episode e : eps) {
-        ctx.spawn(EpisodeRunnerActor.create("bench", e, environments, models.format(), policy, 1_000, ctx.getSelf()),
-            e.episodeId());
-      }
+      EpisodeRunnerActor.launchAll(policy, eps, e -> ctx.spawn(
+          EpisodeRunnerActor.create("bench", e, environments, models.format(), policy, 1_000, ctx.getSelf()),
+          e.episodeId()));
       List<EpisodeResult> results = new ArrayList<>();
       return Behaviors.receiveMessage(r -> {
         results.add(r);

@@ -358,20 +358,12 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
     launch(episodes);
   }
 
-  /**
-   * Starts {@code episodes}. The policy server hears every one of them expected before any runner exists:
-   * a runner sends its first request as it starts, and a lockstep round must not close on the episodes
-   * expected so far (a first batch of one, and the composition of every batch after it, would then depend
-   * on thread timing).
-   */
+  /** Starts {@code episodes}: in this JVM, every one announced to the policy server before any runner starts. */
   private void launch(List<Episode> episodes) {
-    if (pool.isEmpty()) {
-      for (Episode episode : episodes) {
-        policy.tell(new PolicyServerProtocol.Expect(episode.episodeId()));
-      }
-    }
-    for (Episode episode : episodes) {
-      start(episode);
+    if (pool.isPresent()) {
+      episodes.forEach(this::start);
+    } else {
+      EpisodeRunnerActor.launchAll(policy, episodes, this::start);
     }
   }
 

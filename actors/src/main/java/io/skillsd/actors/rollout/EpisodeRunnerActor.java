@@ -55,6 +55,20 @@ public final class EpisodeRunnerActor extends AbstractBehavior<EpisodeRunnerActo
   private long envNanos;
   private long askedAt;
 
+  /**
+   * Starts {@code episodes} against {@code policy}: the server hears every one of them expected before
+   * {@code start} spawns any runner. A runner sends its first request as it starts, and a lockstep round
+   * must not close on the episodes announced so far (a first batch of one, and the composition of every
+   * batch after it, would then depend on thread timing).
+   */
+  public static void launchAll(ActorRef<PolicyServerProtocol.Command> policy, List<Episode> episodes,
+      java.util.function.Consumer<Episode> start) {
+    for (Episode episode : episodes) {
+      policy.tell(new PolicyServerProtocol.Expect(episode.episodeId()));
+    }
+    episodes.forEach(start);
+  }
+
   public static Behavior<Command> create(String runId, Episode episode, Supplier<Environment> environments,
       ChatFormat format, ActorRef<PolicyServerProtocol.Command> policy, int maxTurns, ActorRef<EpisodeResult> replyTo) {
     Map<String, String> mdc = Map.of(RunLogging.RUN_ID, runId, RunLogging.ROLE, "episode-runner",
