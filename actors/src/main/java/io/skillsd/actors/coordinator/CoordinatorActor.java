@@ -358,12 +358,18 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
     launch(episodes);
   }
 
-  /** Starts {@code episodes}: in this JVM, every one announced to the policy server before any runner starts. */
+  /**
+   * Starts {@code episodes}: on the cluster's rollout pool, or in this JVM with every one announced to the
+   * policy server before any runner starts.
+   */
   private void launch(List<Episode> episodes) {
     if (pool.isPresent()) {
-      episodes.forEach(this::start);
+      for (Episode episode : episodes) {
+        pool.get().tell(new RolloutPool.Run(episode, poolAdapter));
+        track(episode);
+      }
     } else {
-      EpisodeRunnerActor.launchAll(policy, episodes, this::start);
+      EpisodeRunnerActor.launchAll(policy, episodes, this::spawnRunner);
     }
   }
 
@@ -371,20 +377,17 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
     launch(List.of(episode));
   }
 
-  private void start(Episode episode) {
-    if (pool.isPresent()) {
-      pool.get().tell(new RolloutPool.Run(episode, poolAdapter));
-      inFlight.put(episode.episodeId(), episode);
-      if (!episode.evaluation()) {
-        launched++;
-      }
-      return;
-    }
+  private void spawnRunner(Episode episode) {
     Behavior<EpisodeRunnerActor.Command> runner = EpisodeRunnerActor.create(runId, episode, environments,
         models.format(), policy, maxTurns, finishedAdapter);
     ActorRef<EpisodeRunnerActor.Command> ref = getContext().spawn(
         Behaviors.supervise(runner).onFailure(Exception.class, SupervisorStrategy.stop()), episode.episodeId());
     getContext().watchWith(ref, new Crashed(episode));
+    track(episode);
+  }
+
+  /** An episode started: in flight until it reports, and counted as launched unless it is an evaluation. */
+  private void track(Episode episode) {
     inFlight.put(episode.episodeId(), episode);
     if (!episode.evaluation()) {
       launched++;

@@ -218,7 +218,6 @@ public final class ModelBench {
       builder.environment().put("OPENBLAS_NUM_THREADS", threads);
       builder.environment().put("OMP_NUM_THREADS", threads);
     }
-    builder.environment().remove("LD_PRELOAD"); // the launcher's MKL library is for libtorch, not the reference
     Process p = builder.start();
     List<Measurement> out = new ArrayList<>();
     try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
