@@ -18,8 +18,9 @@ import java.util.SplittableRandom;
  *
  * <p>Prompts of different lengths are left-padded into one prefill; padding slots are masked out of
  * attention and each row's positions start at 0 at its first real token, so a row's tokens do not depend on
- * the rest of the batch beyond floating-point rounding. Each decode step feeds one token per row; a row that
- * has stopped feeds padding and is ignored until every row has stopped. Sampling happens in Java from the
+ * the rest of the batch beyond floating-point rounding. Each decode step feeds one token per running row; a row
+ * that stops leaves the batch (its cache rows are dropped), so the steps after it cost what the rows still
+ * running cost. Sampling happens in Java from the
  * last-position logits, with one seeded random stream per row.
  */
 public final class Generator {
@@ -60,7 +61,6 @@ public final class Generator {
     if (prior.size() != b) {
       throw new IllegalArgumentException(prior.size() + " prior caches for " + b + " requests");
     }
-    int vocab = model.config().vocabSize();
     int context = model.config().maxPositionEmbeddings();
     Row[] rows = new Row[b];
     List<Optional<KvCache.RowState>> usable = new ArrayList<>(b);
@@ -97,47 +97,17 @@ public final class Generator {
           ids[i * p + t] = valid[i][t] ? rows[i].request.token(rows[i].cached + t - pad) : 0;
         }
       }
-      float[] last = step(m, ids, p, positions, valid, cache);
-      for (int s = 0; s < steps; s++) {
-        long[] next = new long[b];
-        long[][] pos = new long[b][1];
-        boolean[][] val = new boolean[b][1];
-        boolean any = false;
-        for (int i = 0; i < b; i++) {
-          Row row = rows[i];
-          if (row.stop != null) {
-            continue;
-          }
-          int token = row.sample(last, i * vocab, vocab);
-          if (row.params().stopTokens().contains(token)) {
-            row.stop = StopReason.STOP_TOKEN;
-          } else if (row.tokens.size() >= row.params().maxNewTokens()) {
-            row.stop = StopReason.MAX_TOKENS;
-          } else if (row.request.length() + row.tokens.size() >= context) {
-            row.stop = StopReason.CONTEXT_LENGTH;
-          } else {
-            next[i] = token;
-            pos[i][0] = row.request.length() + row.tokens.size() - 1;
-            val[i][0] = true;
-            row.fed++;
-            any = true;
-          }
+      Optional<KvCache.RowState>[] kept = newStates(b);
+      try {
+        decode(m, rows, step(m, ids, p, positions, valid, cache), cache, keepStates, kept, steps);
+      } catch (RuntimeException e) {
+        for (Optional<KvCache.RowState> st : kept) {
+          st.ifPresent(KvCache.RowState::close);
         }
-        if (!any) {
-          break;
-        }
-        last = step(m, next, 1, pos, val, cache);
+        throw e;
       }
       for (int i = 0; i < b; i++) {
-        if (!keepStates) {
-          states.add(Optional.empty());
-          continue;
-        }
-        int[] seen = java.util.Arrays.copyOf(rows[i].request.prompt(), rows[i].request.length() + rows[i].fed);
-        for (int k = 0; k < rows[i].fed; k++) {
-          seen[rows[i].request.length() + k] = rows[i].tokens.get(k);
-        }
-        states.add(Optional.of(cache.rowState(model.manager(), i, seen)));
+        states.add(keepStates ? kept[i] : Optional.empty());
       }
     }
     List<Generation> out = new ArrayList<>(b);
@@ -145,6 +115,67 @@ public final class Generator {
       out.add(row.result());
     }
     return new SessionResult(out, states);
+  }
+
+  /**
+   * Samples and feeds until every row has stopped, starting from the prefill's last logits; a stopping row's
+   * cache goes into {@code kept} (when asked) and the row leaves the batch.
+   */
+  private void decode(NDManager m, Row[] rows, float[] last, KvCache cache, boolean keepStates,
+      Optional<KvCache.RowState>[] kept, int steps) {
+    int vocab = model.config().vocabSize();
+    int context = model.config().maxPositionEmbeddings();
+    int b = rows.length;
+    int[] live = new int[b]; // batch slot -> row
+    for (int i = 0; i < b; i++) {
+      live[i] = i;
+    }
+    for (int s = 0; s <= steps && live.length > 0; s++) {
+      // Sample every live row from its last logits; a row that stops leaves the batch.
+      int[] still = new int[live.length];
+      int n = 0;
+      for (int slot = 0; slot < live.length; slot++) {
+        Row row = rows[live[slot]];
+        int token = row.sample(last, slot * vocab, vocab);
+        if (row.params().stopTokens().contains(token)) {
+          row.stop = StopReason.STOP_TOKEN;
+        } else if (row.tokens.size() >= row.params().maxNewTokens()) {
+          row.stop = StopReason.MAX_TOKENS;
+        } else if (row.request.length() + row.tokens.size() >= context) {
+          row.stop = StopReason.CONTEXT_LENGTH;
+        } else {
+          still[n++] = slot;
+          continue;
+        }
+        if (keepStates) {
+          kept[live[slot]] = Optional.of(cache.rowState(model.manager(), slot, row.seen()));
+        }
+      }
+      if (n == 0) {
+        break;
+      }
+      if (n < live.length) {
+        // Stopped rows would otherwise feed padding through every remaining step.
+        int[] slots = Arrays.copyOf(still, n);
+        cache.retainRows(slots);
+        int[] next = new int[n];
+        for (int k = 0; k < n; k++) {
+          next[k] = live[slots[k]];
+        }
+        live = next;
+      }
+      long[] tokens = new long[n];
+      long[][] pos = new long[n][1];
+      boolean[][] val = new boolean[n][1];
+      for (int slot = 0; slot < n; slot++) {
+        Row row = rows[live[slot]];
+        tokens[slot] = row.tokens.get(row.tokens.size() - 1);
+        pos[slot][0] = row.request.length() + row.tokens.size() - 1;
+        val[slot][0] = true;
+        row.fed++;
+      }
+      last = step(m, tokens, 1, pos, val, cache);
+    }
   }
 
   /**
@@ -169,6 +200,13 @@ public final class Generator {
       step(m, ids, n, positions, valid, cache);
       return cache.rowState(model.manager(), 0, tokens.clone());
     }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Optional<KvCache.RowState>[] newStates(int b) {
+    Optional<KvCache.RowState>[] out = new Optional[b];
+    Arrays.fill(out, Optional.empty());
+    return out;
   }
 
   /** Positions a batch cache needs: the longest cached prefix, the prefill, and every decode step. */
@@ -203,6 +241,15 @@ public final class Generator {
 
     SamplingParams params() {
       return request.params();
+    }
+
+    /** Every token the model has seen for this row: the prompt, then the generated tokens fed back. */
+    int[] seen() {
+      int[] out = Arrays.copyOf(request.prompt(), request.length() + fed);
+      for (int k = 0; k < fed; k++) {
+        out[request.length() + k] = tokens.get(k);
+      }
+      return out;
     }
 
     int sample(float[] logits, int offset, int vocab) {

@@ -25,7 +25,7 @@ public final class KvCache implements AutoCloseable {
   private final NDManager manager;
   private final NDArray[] keys; // per layer: [B, KV, capacity, D]; slots past length are unused
   private final NDArray[] values; // per layer: [B, KV, capacity, D]
-  private final int batch;
+  private int batch;
   private boolean[][] valid; // [B][S]: whether slot s of row b holds a real token
   private int length;
   private int capacity;
@@ -152,6 +152,50 @@ public final class KvCache implements AutoCloseable {
         : NDArrays.concat(new ai.djl.ndarray.NDList(parts.toArray(new NDArray[0])), 2);
     NDScope.unregister(out);
     out.attach(owner);
+    return out;
+  }
+
+  /**
+   * Keeps only the rows {@code rows} (indices into the current batch, increasing), dropping the others: a
+   * generation whose rows have stopped goes on with a smaller batch instead of feeding padding through the
+   * stopped rows. Copies the kept rows' slots once; their content is unchanged.
+   */
+  public void retainRows(int[] rows) {
+    for (int i = 0; i < rows.length; i++) {
+      if (rows[i] < 0 || rows[i] >= batch || (i > 0 && rows[i] <= rows[i - 1])) {
+        throw new IllegalArgumentException("rows to keep must be increasing indices below " + batch + ": " + java.util.Arrays.toString(rows));
+      }
+    }
+    if (rows.length == batch) {
+      return;
+    }
+    boolean[][] kept = new boolean[rows.length][];
+    for (int i = 0; i < rows.length; i++) {
+      kept[i] = valid[rows[i]];
+    }
+    long[] index = new long[rows.length];
+    for (int i = 0; i < rows.length; i++) {
+      index[i] = rows[i];
+    }
+    try (NDArray picked = manager.create(index)) {
+      for (int layer = 0; layer < keys.length; layer++) {
+        keys[layer] = kept(keys[layer], picked);
+        values[layer] = kept(values[layer], picked);
+      }
+    }
+    valid = kept;
+    batch = rows.length;
+  }
+
+  /** {@code all}'s rows at {@code index}, owned by this cache; {@code all} is closed. */
+  private NDArray kept(NDArray all, NDArray index) {
+    if (all == null) {
+      return null;
+    }
+    NDArray out = all.get(index);
+    NDScope.unregister(out);
+    out.attach(manager);
+    all.close();
     return out;
   }
 

@@ -15,7 +15,9 @@ import io.skillsd.policies.model.CausalLm;
 import io.skillsd.policies.model.Fixtures;
 import io.skillsd.policies.model.KvCache;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -138,6 +140,47 @@ class GenerationTest {
     assertArrayEquals(first.get(0).tokens(), g.generate(List.of(a)).get(0).tokens());
     GenerationRequest otherSeed = new GenerationRequest(a.prompt(), SamplingParams.sample(8, List.of(), 99));
     assertNotEquals(first.get(0), g.generate(List.of(otherSeed)).get(0));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"qwen2", "qwen3"})
+  void rowsThatLeaveTheBatchEarlyChangeNothingForTheOthers(String name) {
+    // Rows stop after 1, 3, 7 and 5 tokens, so the batch shrinks three times while the last row runs on:
+    // every row's tokens, log-probs and kept cache equal those of the row generated alone.
+    Generator g = new Generator(model(name));
+    int[][] prompts = {{5, 9, 2, 33}, {7, 1, 50, 12, 3, 3}, {4}, {8, 8, 61, 2, 19}};
+    int[] lengths = {1, 3, 7, 5};
+    List<GenerationRequest> batch = new ArrayList<>();
+    for (int i = 0; i < prompts.length; i++) {
+      batch.add(new GenerationRequest(prompts[i], new SamplingParams(1f, 1f, lengths[i], List.of(), 40 + i)));
+    }
+    List<Optional<KvCache.RowState>> none = new ArrayList<>(Collections.nCopies(batch.size(), Optional.empty()));
+    Generator.SessionResult together = g.generate(batch, none, true);
+    try {
+      for (int i = 0; i < prompts.length; i++) {
+        Generator.SessionResult alone = g.generate(List.of(batch.get(i)), List.of(Optional.empty()), true);
+        try {
+          Generation a = alone.generations().get(0);
+          Generation t = together.generations().get(i);
+          assertArrayEquals(a.tokens(), t.tokens(), name + " row " + i + " tokens");
+          assertEquals(lengths[i], t.tokens().length);
+          assertTrue(maxAbsDiff(a.logProbs(), t.logProbs()) < 1e-4, name + " row " + i + " log-probs");
+          KvCache.RowState sa = alone.states().get(0).orElseThrow();
+          KvCache.RowState st = together.states().get(i).orElseThrow();
+          assertArrayEquals(sa.tokens(), st.tokens(), name + " row " + i + " cached tokens");
+          for (int layer = 0; layer < sa.keys().length; layer++) {
+            assertTrue(maxAbsDiff(sa.keys()[layer].toFloatArray(), st.keys()[layer].toFloatArray()) < 1e-4,
+                name + " row " + i + " layer " + layer + " keys");
+            assertTrue(maxAbsDiff(sa.values()[layer].toFloatArray(), st.values()[layer].toFloatArray()) < 1e-4,
+                name + " row " + i + " layer " + layer + " values");
+          }
+        } finally {
+          alone.states().forEach(o -> o.ifPresent(KvCache.RowState::close));
+        }
+      }
+    } finally {
+      together.states().forEach(o -> o.ifPresent(KvCache.RowState::close));
+    }
   }
 
   @Test
