@@ -25,9 +25,12 @@ import io.skillsd.actors.run.RunLogging;
 import io.skillsd.environments.Environment;
 import io.skillsd.policies.checkpoint.HostTensor;
 import io.skillsd.policies.model.CausalLm;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -42,11 +45,14 @@ import java.util.function.Supplier;
 public final class RolloutWorkerActor extends AbstractBehavior<Command> {
 
   /** Messages the worker sends itself. */
-  sealed interface Internal extends Command permits Finished, RunnerStopped {}
+  sealed interface Internal extends Command permits Finished, RunnerStopped, LaunchPending {}
 
   private record Finished(EpisodeResult result) implements Internal {}
 
   private record RunnerStopped(String episodeId) implements Internal {}
+
+  /** Starts every episode received since the last launch (see {@link #onRun}). */
+  private record LaunchPending() implements Internal {}
 
   /** How episodes are played on this node. */
   public record Settings(int maxNewTokens, float topP, int maxBatch, boolean deterministic, int maxTurns,
@@ -67,6 +73,8 @@ public final class RolloutWorkerActor extends AbstractBehavior<Command> {
   private final ActorRef<PolicyServerProtocol.Command> policy;
   private final ActorRef<EpisodeResult> finishedAdapter;
   private final Map<String, RunEpisode> running = new HashMap<>();
+  /** Episodes received and not started yet: they start together, at the next {@link LaunchPending}. */
+  private final List<Episode> toLaunch = new ArrayList<>();
 
   private long pendingVersion = -1;
   private int received;
@@ -77,21 +85,30 @@ public final class RolloutWorkerActor extends AbstractBehavior<Command> {
    */
   public static Behavior<Command> create(String runId, TrainingModels models, Supplier<Environment> environments,
       Settings settings, String node) {
+    return create(runId, models, environments, settings, node, ctx -> ctx.spawn(PolicyServerActor.create(runId, models,
+        settings.maxNewTokens(), settings.topP(), settings.maxBatch(), settings.deterministic(),
+        settings.prefixCacheMinTokens()), "policy-server", DispatcherSelector.fromConfig("skillsd-compute-dispatcher")));
+  }
+
+  /** As above, with the policy server {@code policyServer} starts (tests give a probe). */
+  static Behavior<Command> create(String runId, TrainingModels models, Supplier<Environment> environments,
+      Settings settings, String node,
+      Function<ActorContext<Command>, ActorRef<PolicyServerProtocol.Command>> policyServer) {
     return Behaviors.withMdc(Command.class, Map.of(RunLogging.RUN_ID, runId, RunLogging.ROLE, "rollout-worker"),
-        Behaviors.setup(ctx -> new RolloutWorkerActor(ctx, runId, models, environments, settings, node)));
+        Behaviors.setup(ctx -> new RolloutWorkerActor(ctx, runId, models, environments, settings, node,
+            policyServer.apply(ctx))));
   }
 
   private RolloutWorkerActor(ActorContext<Command> ctx, String runId, TrainingModels models,
-      Supplier<Environment> environments, Settings settings, String node) {
+      Supplier<Environment> environments, Settings settings, String node,
+      ActorRef<PolicyServerProtocol.Command> policy) {
     super(ctx);
     this.runId = runId;
     this.models = models;
     this.environments = environments;
     this.settings = settings;
     this.node = node;
-    this.policy = ctx.spawn(PolicyServerActor.create(runId, models, settings.maxNewTokens(), settings.topP(),
-        settings.maxBatch(), settings.deterministic(), settings.prefixCacheMinTokens()), "policy-server",
-        DispatcherSelector.fromConfig("skillsd-compute-dispatcher"));
+    this.policy = policy;
     this.finishedAdapter = ctx.messageAdapter(EpisodeResult.class, Finished::new);
   }
 
@@ -102,9 +119,16 @@ public final class RolloutWorkerActor extends AbstractBehavior<Command> {
         .onMessage(WeightsChunk.class, this::onChunk)
         .onMessage(Finished.class, this::onFinished)
         .onMessage(RunnerStopped.class, this::onRunnerStopped)
+        .onMessage(LaunchPending.class, l -> onLaunch())
         .build();
   }
 
+  /**
+   * Episodes arrive one message each, usually several at once (the pool hands out a launch in a burst).
+   * They start together at the next {@link LaunchPending}, which follows every message already in the
+   * mailbox: a lockstep round of the policy server must not close on the first episode alone because its
+   * runner asked before the others were announced.
+   */
   private Behavior<Command> onRun(RunEpisode run) {
     Episode episode = run.episode();
     if (run.version() != models.version()) {
@@ -114,14 +138,26 @@ public final class RolloutWorkerActor extends AbstractBehavior<Command> {
     if (running.containsKey(episode.episodeId())) {
       return this;
     }
-    getContext().getLog().info("episode {} started on {} (weights version {})", episode.episodeId(), node, models.version());
-    policy.tell(new PolicyServerProtocol.Expect(episode.episodeId()));
-    Behavior<EpisodeRunnerActor.Command> runner = EpisodeRunnerActor.create(runId, episode, environments,
-        models.format(), policy, settings.maxTurns(), finishedAdapter);
-    ActorRef<EpisodeRunnerActor.Command> ref = getContext().spawn(
-        Behaviors.supervise(runner).onFailure(Exception.class, SupervisorStrategy.stop()), episode.episodeId());
-    getContext().watchWith(ref, new RunnerStopped(episode.episodeId()));
     running.put(episode.episodeId(), run);
+    if (toLaunch.isEmpty()) {
+      getContext().getSelf().tell(new LaunchPending());
+    }
+    toLaunch.add(episode);
+    return this;
+  }
+
+  private Behavior<Command> onLaunch() {
+    List<Episode> episodes = List.copyOf(toLaunch);
+    toLaunch.clear();
+    EpisodeRunnerActor.launchAll(policy, episodes, episode -> {
+      getContext().getLog().info("episode {} started on {} (weights version {})", episode.episodeId(), node,
+          models.version());
+      Behavior<EpisodeRunnerActor.Command> runner = EpisodeRunnerActor.create(runId, episode, environments,
+          models.format(), policy, settings.maxTurns(), finishedAdapter);
+      ActorRef<EpisodeRunnerActor.Command> ref = getContext().spawn(
+          Behaviors.supervise(runner).onFailure(Exception.class, SupervisorStrategy.stop()), episode.episodeId());
+      getContext().watchWith(ref, new RunnerStopped(episode.episodeId()));
+    });
     return this;
   }
 
