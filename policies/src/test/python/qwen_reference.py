@@ -12,9 +12,14 @@ Two jobs, both run with Debian's python3-torch (no other packages):
             (forward + backward + AdamW), KV-cache generation tokens/s at batch 1/8/32 and scoring
             tokens/s, and prints one JSON line per measurement.
 
+  serve     builds the same benchmark model and measures on request: one stdin line "KIND BATCH SECONDS"
+            (train 8, score 8, generate 1|8|32) gives one JSON line, so ModelBench can interleave each
+            measurement with its own instead of running all of one implementation, then all of the other.
+
 Usage:
   /usr/bin/python3 policies/src/test/python/qwen_reference.py fixtures [out_dir]
   /usr/bin/python3 policies/src/test/python/qwen_reference.py bench --config tiny|small10m [--vocab N] [--seconds S] [--threads N]
+  /usr/bin/python3 policies/src/test/python/qwen_reference.py serve --config tiny|small10m [--vocab N] [--threads N]
 """
 import json
 import math
@@ -272,31 +277,16 @@ BENCH_CONFIGS = {
 }
 
 
-def timed(fn, seconds):
-    fn()  # warm-up
-    n, start = 0, time.perf_counter()
-    while True:
-        fn()
-        n += 1
-        el = time.perf_counter() - start
-        if el >= seconds:
-            return n, el
-
-
-def bench(name, vocab, seconds):
+def measurements(name, vocab):
+    """The benchmark model for ``name`` and its measurements: {(kind, batch): step}, where one call of step
+    does one unit of work and returns the tokens it processed."""
     cfg = config("qwen3", vocab_size=vocab, tie_word_embeddings=True, rope_theta=10000.0,
                  max_position_embeddings=4096, **BENCH_CONFIGS[name])
     torch.manual_seed(0)
     model = Qwen(cfg)
     model.randomize(torch.Generator().manual_seed(0), 0.02)
     nparams = sum(p.numel() for p in model.parameters())
-    results = []
-
-    def report(kind, batch, tokens, el):
-        r = {"impl": "pytorch-eager", "config": name, "params": nparams, "kind": kind, "batch": batch,
-             "tokens_per_s": round(tokens / el, 1), "threads": torch.get_num_threads()}
-        results.append(r)
-        print(json.dumps(r), flush=True)
+    steps = {}
 
     # training: forward + backward + AdamW on [8, 128]
     b, t = 8, 128
@@ -309,22 +299,23 @@ def bench(name, vocab, seconds):
         opt.zero_grad(set_to_none=False)
         loss.backward()
         opt.step()
+        return b * (t - 1)
 
-    n, el = timed(train_step, seconds)
-    report("train", b, n * b * (t - 1), el)
+    steps[("train", b)] = train_step
 
     # scoring: log-probs of given tokens, no grad, [8, 128]
     def score():
         with torch.no_grad():
             logits, _ = model(ids[:, :-1])
             logits.log_softmax(-1).gather(-1, ids[:, 1:, None])
+        return b * (t - 1)
 
-    n, el = timed(score, seconds)
-    report("score", b, n * b * (t - 1), el)
+    steps[("score", b)] = score
 
     # generation: prompt of 32 tokens, 64 new tokens sampled with a KV cache
     prompt_len, new = 32, 64
-    for gb in (1, 8, 32):
+
+    def generator(gb):
         prompt = torch.randint(0, vocab, (gb, prompt_len))
 
         def generate():
@@ -337,23 +328,60 @@ def bench(name, vocab, seconds):
                     probs.log().gather(-1, tok)
                     logits, cache = model(tok, cache=cache)
                     nxt = logits[:, -1]
+            return gb * new
+        return generate
 
-        n, el = timed(generate, seconds)
-        report("generate", gb, n * gb * new, el)
-    return results
+    for gb in (1, 8, 32):
+        steps[("generate", gb)] = generator(gb)
+    return nparams, steps
+
+
+def measure(name, nparams, kind, batch, step, seconds):
+    step()  # warm-up
+    tokens, start = 0, time.perf_counter()
+    while True:
+        tokens += step()
+        el = time.perf_counter() - start
+        if el >= seconds:
+            break
+    r = {"impl": "pytorch-eager", "config": name, "params": nparams, "kind": kind, "batch": batch,
+         "tokens_per_s": round(tokens / el, 1), "threads": torch.get_num_threads()}
+    print(json.dumps(r), flush=True)
+    return r
+
+
+def bench(name, vocab, seconds):
+    nparams, steps = measurements(name, vocab)
+    return [measure(name, nparams, kind, batch, step, seconds) for (kind, batch), step in steps.items()]
+
+
+def serve(name, vocab):
+    """Measures on request, so a caller can interleave these measurements with its own: prints one
+    {"ready": ...} line, then answers each stdin line "KIND BATCH SECONDS" with one JSON result line."""
+    nparams, steps = measurements(name, vocab)
+    print(json.dumps({"ready": True, "config": name, "params": nparams}), flush=True)
+    for line in sys.stdin:
+        parts = line.split()
+        if not parts or parts[0] == "quit":
+            break
+        kind, batch, seconds = parts[0], int(parts[1]), float(parts[2])
+        measure(name, nparams, kind, batch, steps[(kind, batch)], seconds)
 
 
 def main(argv):
     if len(argv) >= 2 and argv[1] == "fixtures":
         out = argv[2] if len(argv) > 2 else os.path.join(os.path.dirname(__file__), "..", "resources", "parity")
         fixtures(out)
-    elif len(argv) >= 2 and argv[1] == "bench":
+    elif len(argv) >= 2 and argv[1] in ("bench", "serve"):
         name = argv[argv.index("--config") + 1] if "--config" in argv else "tiny"
         vocab = int(argv[argv.index("--vocab") + 1]) if "--vocab" in argv else 512
         seconds = float(argv[argv.index("--seconds") + 1]) if "--seconds" in argv else 5.0
         if "--threads" in argv:
             torch.set_num_threads(int(argv[argv.index("--threads") + 1]))
-        bench(name, vocab, seconds)
+        if argv[1] == "bench":
+            bench(name, vocab, seconds)
+        else:
+            serve(name, vocab)
     else:
         print(__doc__)
         return 2

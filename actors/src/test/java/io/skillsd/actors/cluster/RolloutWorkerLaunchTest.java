@@ -1,18 +1,13 @@
 package io.skillsd.actors.cluster;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
 import io.skillsd.actors.policy.PolicyServerProtocol;
 import io.skillsd.actors.policy.TrainingModels;
 import io.skillsd.actors.rollout.Episode;
+import io.skillsd.actors.rollout.LaunchOrder;
 import io.skillsd.environments.EnvironmentRegistry;
-import io.skillsd.environments.Task;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -36,8 +31,7 @@ class RolloutWorkerLaunchTest {
 
   @Test
   void aBurstOfEpisodesIsExpectedBeforeTheFirstRequest() {
-    int n = 16;
-    List<Task> tasks = EnvironmentRegistry.load().create("sokoban", Map.of()).tasks().train();
+    List<Episode> episodes = LaunchOrder.episodes(16);
     try (TrainingModels models = TrainingModels.load("builtin:tiny", 0)) {
       TestProbe<PolicyServerProtocol.Command> policy = testKit.createTestProbe();
       TestProbe<RolloutWorkerProtocol.Reply> replies = testKit.createTestProbe();
@@ -53,23 +47,11 @@ class RolloutWorkerLaunchTest {
             }
             return policy.ref();
           }), "worker");
-      List<Episode> episodes = new ArrayList<>();
-      for (int i = 0; i < n; i++) {
-        Episode e = Episode.student(String.format("it0001-t%02d-g00", i), tasks.get(i % tasks.size()), 1, i, 0, false,
-            1f, i);
-        episodes.add(e);
+      for (Episode e : episodes) {
         worker.tell(new RolloutWorkerProtocol.RunEpisode(e, models.version(), replies.ref()));
       }
       sent.countDown();
-      List<PolicyServerProtocol.Command> received = policy.receiveSeveralMessages(2 * n, Duration.ofSeconds(30));
-      for (int i = 0; i < n; i++) {
-        PolicyServerProtocol.Expect expect = assertInstanceOf(PolicyServerProtocol.Expect.class, received.get(i),
-            "message " + i + " of " + received);
-        assertEquals(episodes.get(i).episodeId(), expect.episodeId());
-      }
-      for (int i = n; i < 2 * n; i++) {
-        assertInstanceOf(PolicyServerProtocol.Generate.class, received.get(i)); // each runner's first request
-      }
+      LaunchOrder.assertExpectedBeforeRequests(policy, episodes);
     }
   }
 }

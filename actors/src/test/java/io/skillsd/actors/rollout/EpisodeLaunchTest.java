@@ -1,17 +1,11 @@
 package io.skillsd.actors.rollout;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.javadsl.Behaviors;
 import io.skillsd.actors.policy.PolicyServerProtocol;
 import io.skillsd.actors.policy.TrainingModels;
 import io.skillsd.environments.EnvironmentRegistry;
-import io.skillsd.environments.Task;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -32,13 +26,7 @@ class EpisodeLaunchTest {
 
   @Test
   void everyEpisodeIsExpectedBeforeTheFirstRequest() {
-    int n = 16;
-    List<Task> tasks = EnvironmentRegistry.load().create("sokoban", Map.of()).tasks().train();
-    List<Episode> episodes = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      episodes.add(Episode.student(String.format("it0001-t%02d-g00", i), tasks.get(i % tasks.size()), 1, i, 0, false,
-          1f, i));
-    }
+    List<Episode> episodes = LaunchOrder.episodes(16);
     try (TrainingModels models = TrainingModels.load("builtin:tiny", 0)) {
       TestProbe<PolicyServerProtocol.Command> policy = testKit.createTestProbe();
       TestProbe<EpisodeResult> results = testKit.createTestProbe();
@@ -57,15 +45,7 @@ class EpisodeLaunchTest {
         });
         return Behaviors.empty();
       }), "launcher");
-      List<PolicyServerProtocol.Command> received = policy.receiveSeveralMessages(2 * n, Duration.ofSeconds(30));
-      for (int i = 0; i < n; i++) {
-        PolicyServerProtocol.Expect expect = assertInstanceOf(PolicyServerProtocol.Expect.class, received.get(i),
-            "message " + i + " of " + received);
-        assertEquals(episodes.get(i).episodeId(), expect.episodeId());
-      }
-      for (int i = n; i < 2 * n; i++) {
-        assertInstanceOf(PolicyServerProtocol.Generate.class, received.get(i)); // each runner's first request
-      }
+      LaunchOrder.assertExpectedBeforeRequests(policy, episodes);
     }
   }
 }

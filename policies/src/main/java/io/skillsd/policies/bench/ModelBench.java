@@ -24,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -37,13 +38,15 @@ import java.util.function.IntSupplier;
  * <p>For each configuration (the built-in {@code tiny} and the ~10M {@code small10m}, vocabulary of the
  * built-in tokenizer): training tokens/s (forward + backward + AdamW on 8 × 128), scoring tokens/s (8 × 128,
  * no gradient), and KV-cache generation tokens/s at batch 1, 8 and 32 (32-token prompts, 64 sampled tokens).
- * With {@code --reference script.py} the same measurements of {@code qwen_reference.py bench} run right after,
- * in the same process tree, and a table with Java/PyTorch ratios is printed. {@code --rss} instead runs
+ * With {@code --reference script.py} the same measurements of {@code qwen_reference.py serve} are taken
+ * interleaved with DJL's — each DJL measurement right next to the same PyTorch one, which of the two goes first
+ * alternating by round — and a table with PyTorch/DJL ratios is printed per round and, over several
+ * {@code --rounds}, a table of medians. {@code --rss} instead runs
  * 1,000 training steps and 1,000 generation batches of the tiny model and prints the resident set size.
  *
  * <pre>
  * java -cp CLASSPATH io.skillsd.policies.bench.ModelBench [--config tiny|small10m]... [--seconds 5]
- *     [--threads N] [--reference policies/src/test/python/qwen_reference.py] [--python /usr/bin/python3]
+ *     [--threads N] [--rounds R] [--reference policies/src/test/python/qwen_reference.py] [--python /usr/bin/python3]
  * java -cp CLASSPATH io.skillsd.policies.bench.ModelBench --rss
  * </pre>
  */
@@ -62,7 +65,7 @@ public final class ModelBench {
     String reference = null;
     String python = "/usr/bin/python3";
     boolean rss = false;
-    int rounds = 1;
+    int roundCount = 1;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--config" -> configs.add(args[++i]);
@@ -71,7 +74,7 @@ public final class ModelBench {
         case "--reference" -> reference = args[++i];
         case "--python" -> python = args[++i];
         case "--rss" -> rss = true;
-        case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+        case "--rounds" -> roundCount = Integer.parseInt(args[++i]);
         default -> throw new IllegalArgumentException("unknown option " + args[i]
             + "; allowed: --config, --seconds, --threads, --reference, --python, --rounds, --rss");
       }
@@ -90,80 +93,96 @@ public final class ModelBench {
       configs = List.of("tiny", "small10m");
     }
     int vocab = new WordTokenizer().vocabSize();
-    // On a shared machine the load drifts; alternating which implementation runs first in each round
-    // spreads that drift over both, and each round gets its own table.
-    for (int round = 1; round <= rounds; round++) {
-      List<Measurement> all = new ArrayList<>();
-      for (String name : configs) {
-        ModelConfig config = switch (name) {
-          case "tiny" -> ModelConfig.tiny(vocab);
-          case "small10m" -> ModelConfig.small10m(vocab);
-          default -> throw new IllegalArgumentException("unknown config " + name + "; allowed: tiny, small10m");
-        };
-        boolean javaFirst = round % 2 == 1 || reference == null;
-        if (javaFirst) {
-          all.addAll(java(name, config, seconds));
-        }
-        if (reference != null) {
-          all.addAll(pytorch(python, reference, name, vocab, seconds, threads));
-        }
-        if (!javaFirst) {
-          all.addAll(java(name, config, seconds));
+    // On a shared machine the speed drifts over seconds. Each measurement of one implementation is taken
+    // right next to the same measurement of the other (which goes first alternates by round), so a ratio
+    // compares two figures taken under the same conditions.
+    List<List<Measurement>> rounds = new ArrayList<>();
+    for (int round = 0; round < roundCount; round++) {
+      rounds.add(new ArrayList<>());
+    }
+    for (String name : configs) {
+      ModelConfig config = switch (name) {
+        case "tiny" -> ModelConfig.tiny(vocab);
+        case "small10m" -> ModelConfig.small10m(vocab);
+        default -> throw new IllegalArgumentException("unknown config " + name + "; allowed: tiny, small10m");
+      };
+      try (CausalLm model = CausalLm.random(config, 0, CausalLm.defaultDevice());
+          Reference ref = reference == null ? null : Reference.start(python, reference, name, vocab, threads)) {
+        Map<String, Work> work = work(model);
+        for (int round = 0; round < roundCount; round++) {
+          for (Map.Entry<String, Work> w : work.entrySet()) {
+            boolean djlFirst = round % 2 == 0 || ref == null;
+            if (djlFirst) {
+              rounds.get(round).add(report(name, model, w.getValue(), seconds));
+            }
+            if (ref != null) {
+              rounds.get(round).add(ref.measure(w.getValue().kind(), w.getValue().batch(), seconds));
+            }
+            if (!djlFirst) {
+              rounds.get(round).add(report(name, model, w.getValue(), seconds));
+            }
+          }
         }
       }
+    }
+    for (int round = 0; round < roundCount; round++) {
       System.out.println();
-      System.out.println("round " + round + (round % 2 == 1 ? " (DJL first)" : " (PyTorch first)") + ":");
-      table(all);
+      System.out.println("round " + (round + 1) + (round % 2 == 0 ? " (DJL first in each pair)" : " (PyTorch first in each pair)") + ":");
+      table(rounds.get(round));
+    }
+    if (roundCount > 1 && reference != null) {
+      System.out.println();
+      System.out.println("median over " + roundCount + " rounds:");
+      medians(rounds);
     }
   }
 
-  private static List<Measurement> java(String name, ModelConfig config, double seconds) {
-    List<Measurement> out = new ArrayList<>();
-    try (CausalLm model = CausalLm.random(config, 0, CausalLm.defaultDevice())) {
-      long params = model.parameterCount();
-      SplittableRandom rng = new SplittableRandom(1);
-      int b = 8;
-      int t = 128;
-      long[] ids = new long[b * t];
-      for (int i = 0; i < ids.length; i++) {
-        ids[i] = rng.nextInt(config.vocabSize());
-      }
-      model.setTrainable(true);
-      Optimizer adamW = Optimizer.adamW().optLearningRateTracker(Tracker.fixed(1e-4f)).build();
-      out.add(report(name, params, "train", b, timed(seconds, () -> {
-        trainStep(model, adamW, ids, b, t);
-        return b * (t - 1);
-      })));
-      model.setTrainable(false);
+  /** One measurement: what it runs, and how much of it one call does. */
+  private record Work(String kind, int batch, boolean trainable, IntSupplier step) {}
 
-      Scorer scorer = new Scorer(model);
-      List<int[]> rows = new ArrayList<>();
-      for (int r = 0; r < b; r++) {
-        int[] row = new int[t];
-        for (int i = 0; i < t; i++) {
-          row[i] = (int) ids[r * t + i];
-        }
-        rows.add(row);
-      }
-      out.add(report(name, params, "score", b, timed(seconds, () -> {
-        scorer.score(rows, 1f);
-        return b * (t - 1);
-      })));
+  /** The measurements on {@code model}, in the order they run; the model stays open across rounds. */
+  private static Map<String, Work> work(CausalLm model) {
+    ModelConfig config = model.config();
+    Map<String, Work> out = new LinkedHashMap<>();
+    SplittableRandom rng = new SplittableRandom(1);
+    int b = 8;
+    int t = 128;
+    long[] ids = new long[b * t];
+    for (int i = 0; i < ids.length; i++) {
+      ids[i] = rng.nextInt(config.vocabSize());
+    }
+    Optimizer adamW = Optimizer.adamW().optLearningRateTracker(Tracker.fixed(1e-4f)).build();
+    out.put("train", new Work("train", b, true, () -> {
+      trainStep(model, adamW, ids, b, t);
+      return b * (t - 1);
+    }));
 
-      Generator generator = new Generator(model);
-      for (int gb : new int[] {1, 8, 32}) {
-        List<GenerationRequest> requests = new ArrayList<>();
-        for (int r = 0; r < gb; r++) {
-          int[] prompt = new int[32];
-          for (int i = 0; i < prompt.length; i++) {
-            prompt[i] = rng.nextInt(config.vocabSize());
-          }
-          requests.add(new GenerationRequest(prompt, SamplingParams.sample(64, List.of(), r)));
-        }
-        out.add(report(name, params, "generate", gb, timed(seconds, () -> {
-          return generator.generate(requests).stream().mapToInt(g -> g.tokens().length).sum();
-        })));
+    Scorer scorer = new Scorer(model);
+    List<int[]> rows = new ArrayList<>();
+    for (int r = 0; r < b; r++) {
+      int[] row = new int[t];
+      for (int i = 0; i < t; i++) {
+        row[i] = (int) ids[r * t + i];
       }
+      rows.add(row);
+    }
+    out.put("score", new Work("score", b, false, () -> {
+      scorer.score(rows, 1f);
+      return b * (t - 1);
+    }));
+
+    Generator generator = new Generator(model);
+    for (int gb : new int[] {1, 8, 32}) {
+      List<GenerationRequest> requests = new ArrayList<>();
+      for (int r = 0; r < gb; r++) {
+        int[] prompt = new int[32];
+        for (int i = 0; i < prompt.length; i++) {
+          prompt[i] = rng.nextInt(config.vocabSize());
+        }
+        requests.add(new GenerationRequest(prompt, SamplingParams.sample(64, List.of(), r)));
+      }
+      out.put("generate " + gb, new Work("generate", gb, false,
+          () -> generator.generate(requests).stream().mapToInt(g -> g.tokens().length).sum()));
     }
     return out;
   }
@@ -183,10 +202,12 @@ public final class ModelBench {
     model.zeroGradients();
   }
 
-  private static Measurement report(String name, long params, String kind, int batch, double tokensPerSecond) {
-    Measurement m = new Measurement("djl", name, params, kind, batch, tokensPerSecond);
+  private static Measurement report(String name, CausalLm model, Work work, double seconds) {
+    model.setTrainable(work.trainable());
+    double tokensPerSecond = timed(seconds, work.step());
+    Measurement m = new Measurement("djl", name, model.parameterCount(), work.kind(), work.batch(), tokensPerSecond);
     System.out.printf(Locale.ROOT, "{\"impl\": \"djl\", \"config\": \"%s\", \"params\": %d, \"kind\": \"%s\", "
-        + "\"batch\": %d, \"tokens_per_s\": %.1f}%n", name, params, kind, batch, tokensPerSecond);
+        + "\"batch\": %d, \"tokens_per_s\": %.1f}%n", name, m.params(), work.kind(), work.batch(), tokensPerSecond);
     return m;
   }
 
@@ -203,37 +224,116 @@ public final class ModelBench {
     return tokens / elapsed;
   }
 
-  private static List<Measurement> pytorch(String python, String script, String name, int vocab, double seconds,
-      String threads) throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>(List.of(python, script, "bench", "--config", name, "--vocab",
-        String.valueOf(vocab), "--seconds", String.valueOf(seconds)));
-    if (threads != null) {
-      cmd.addAll(List.of("--threads", threads));
+  /**
+   * The PyTorch reference ({@code qwen_reference.py serve}) for one configuration, kept running so that each of
+   * its measurements can be taken right next to DJL's.
+   */
+  private static final class Reference implements AutoCloseable {
+    private final Process process;
+    private final BufferedReader out;
+    private final java.io.Writer in;
+    private final String command;
+
+    private Reference(Process process, String command) {
+      this.process = process;
+      this.command = command;
+      this.out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+      this.in = new java.io.OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
     }
-    ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true);
-    if (threads != null) {
-      // torch.set_num_threads bounds PyTorch's own pool, not OpenBLAS's: Debian's torch does its matrix
-      // products in OpenBLAS, whose pthreads pool otherwise takes every core (2 threads here, ~1.7x a
-      // single thread's GEMM), and the comparison would not be thread for thread
-      builder.environment().put("OPENBLAS_NUM_THREADS", threads);
-      builder.environment().put("OMP_NUM_THREADS", threads);
+
+    static Reference start(String python, String script, String name, int vocab, String threads) throws IOException {
+      List<String> cmd = new ArrayList<>(List.of(python, script, "serve", "--config", name, "--vocab",
+          String.valueOf(vocab)));
+      if (threads != null) {
+        cmd.addAll(List.of("--threads", threads));
+      }
+      ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true);
+      if (threads != null) {
+        // torch.set_num_threads bounds PyTorch's own pool, not OpenBLAS's: Debian's torch does its matrix
+        // products in OpenBLAS, whose pthreads pool otherwise takes every core (2 threads here, ~1.7x a
+        // single thread's GEMM), and the comparison would not be thread for thread
+        builder.environment().put("OPENBLAS_NUM_THREADS", threads);
+        builder.environment().put("OMP_NUM_THREADS", threads);
+      }
+      Reference ref = new Reference(builder.start(), String.join(" ", cmd));
+      ref.next(); // {"ready": true, ...}
+      return ref;
     }
-    Process p = builder.start();
-    List<Measurement> out = new ArrayList<>();
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-      for (String line; (line = r.readLine()) != null; ) {
+
+    Measurement measure(String kind, int batch, double seconds) throws IOException {
+      in.write(kind + " " + batch + " " + seconds + "\n");
+      in.flush();
+      JsonNode n = next();
+      return new Measurement(n.get("impl").asText(), n.get("config").asText(), n.get("params").asLong(),
+          n.get("kind").asText(), n.get("batch").asInt(), n.get("tokens_per_s").asDouble());
+    }
+
+    /** The next JSON line of the reference (other lines are passed through). */
+    private JsonNode next() throws IOException {
+      for (String line; (line = out.readLine()) != null; ) {
         System.out.println(line);
         if (line.startsWith("{")) {
-          JsonNode n = JSON.readTree(line);
-          out.add(new Measurement(n.get("impl").asText(), n.get("config").asText(), n.get("params").asLong(),
-              n.get("kind").asText(), n.get("batch").asInt(), n.get("tokens_per_s").asDouble()));
+          return JSON.readTree(line);
         }
       }
+      throw new IllegalStateException("the reference benchmark stopped (exit " + waitExit() + "): " + command);
     }
-    if (p.waitFor() != 0) {
-      throw new IllegalStateException("reference benchmark failed: " + String.join(" ", cmd));
+
+    private int waitExit() {
+      try {
+        return process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS) ? process.exitValue() : -1;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return -1;
+      }
     }
-    return out;
+
+    @Override
+    public void close() {
+      try {
+        in.write("quit\n");
+        in.flush();
+      } catch (IOException e) {
+        // already gone
+      }
+      if (waitExit() == -1) {
+        process.destroyForcibly();
+      }
+    }
+  }
+
+  /** Per measurement over every round: the median DJL and PyTorch figures and the median of the rounds' ratios. */
+  private static void medians(List<List<Measurement>> rounds) {
+    Map<String, List<double[]>> pairs = new TreeMap<>();
+    Map<String, Long> params = new TreeMap<>();
+    for (List<Measurement> round : rounds) {
+      Map<String, double[]> thisRound = new TreeMap<>();
+      for (Measurement m : round) {
+        String key = m.config() + " | " + m.kind() + " | " + m.batch();
+        thisRound.computeIfAbsent(key, k -> new double[] {Double.NaN, Double.NaN})[m.impl().equals("djl") ? 0 : 1] =
+            m.tokensPerSecond();
+        params.put(m.config(), m.params());
+      }
+      thisRound.forEach((k, v) -> pairs.computeIfAbsent(k, x -> new ArrayList<>()).add(v));
+    }
+    System.out.println();
+    System.out.println("| config (params) | measurement | batch | DJL tokens/s | PyTorch eager tokens/s | PyTorch / DJL (median of rounds) | range |");
+    System.out.println("|---|---|---|---|---|---|---|");
+    for (Map.Entry<String, List<double[]>> e : pairs.entrySet()) {
+      String[] k = e.getKey().split(" \\| ");
+      List<double[]> v = e.getValue();
+      double[] ratios = v.stream().mapToDouble(x -> x[1] / x[0]).sorted().toArray();
+      System.out.printf(Locale.ROOT, "| %s (%,d) | %s | %s | %.0f | %.0f | %.2f× | %.2f–%.2f× |%n", k[0], params.get(k[0]),
+          k[1], k[2], median(v.stream().mapToDouble(x -> x[0]).toArray()),
+          median(v.stream().mapToDouble(x -> x[1]).toArray()), median(ratios), ratios[0], ratios[ratios.length - 1]);
+    }
+  }
+
+  private static double median(double[] values) {
+    double[] v = values.clone();
+    java.util.Arrays.sort(v);
+    int n = v.length;
+    return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
   }
 
   private static void table(List<Measurement> all) {

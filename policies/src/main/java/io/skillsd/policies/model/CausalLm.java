@@ -190,10 +190,14 @@ public final class CausalLm implements AutoCloseable {
 
   /** Sets accumulated gradients to zero (PyTorch accumulates them across backward calls). */
   public void zeroGradients() {
-    for (NDArray p : parameters.values()) {
-      if (p.hasGradient()) {
-        try (NDArray g = p.getGradient()) {
-          g.set(new NDIndex("..."), 0f);
+    // The scope frees what each call makes on the parameters' own manager — the gradient's handle and the
+    // scalar 0 that set(…) creates — which would otherwise stay there for the model's lifetime, one array per
+    // parameter per step.
+    try (NDScope scope = new NDScope()) {
+      scope.suppressNotUsedWarning();
+      for (NDArray p : parameters.values()) {
+        if (p.hasGradient()) {
+          p.getGradient().set(new NDIndex("..."), 0f);
         }
       }
     }

@@ -53,6 +53,36 @@ class TrainingPathTest {
   }
 
   @Test
+  void trainingStepsLeaveNothingBehindOnTheModelsManager() {
+    // Each step: forward and backward in a sub-manager, then zeroGradients(); the model's own manager must
+    // hold the same arrays after step 20 as after step 1, and the gradients must be zero.
+    try (CausalLm model = CausalLm.random(SMALL, 4, Device.cpu())) {
+      model.setTrainable(true);
+      int afterFirst = -1;
+      for (int step = 1; step <= 20; step++) {
+        try (NDManager m = model.manager().newSubManager();
+            GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+          NDArray logp = model.tokenLogProbs(BATCH.ids(m), 1f);
+          gc.backward(logp.mul(BATCH.mask(m)).sum().neg());
+        }
+        model.zeroGradients();
+        int held = ((ai.djl.ndarray.BaseNDManager) model.manager()).getManagedArrays().size();
+        if (step == 1) {
+          afterFirst = held;
+        }
+        assertEquals(afterFirst, held, "arrays on the model's manager after step " + step);
+      }
+      for (NDArray p : model.parameters().values()) {
+        try (NDArray g = p.getGradient()) {
+          for (float x : g.toFloatArray()) {
+            assertEquals(0f, x, 0f);
+          }
+        }
+      }
+    }
+  }
+
+  @Test
   void gradientMatchesFiniteDifferences() {
     try (CausalLm model = CausalLm.random(SMALL, 3, Device.cpu())) {
       model.setTrainable(true);
