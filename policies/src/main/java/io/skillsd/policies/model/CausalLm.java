@@ -272,6 +272,13 @@ public final class CausalLm implements AutoCloseable {
    * padding after a row's end never changes its real positions.
    */
   public NDArray logits(NDArray ids) {
+    return logits(ids, Head.ALL);
+  }
+
+  /** Which positions reach the final norm and the LM head. */
+  private enum Head { ALL, LAST, ALL_BUT_LAST }
+
+  private NDArray logits(NDArray ids, Head head) {
     int b = (int) ids.getShape().get(0);
     int t = (int) ids.getShape().get(1);
     long[] positions = new long[b * t];
@@ -280,7 +287,7 @@ public final class CausalLm implements AutoCloseable {
         positions[i * t + j] = j;
       }
     }
-    return forward(ids, positions, null, null, false);
+    return forward(ids, positions, null, null, head);
   }
 
   /**
@@ -299,7 +306,7 @@ public final class CausalLm implements AutoCloseable {
     for (int i = 0; i < b; i++) {
       System.arraycopy(positions[i], 0, flat, i * t, t);
     }
-    return forward(ids, flat, valid, cache, lastOnly);
+    return forward(ids, flat, valid, cache, lastOnly ? Head.LAST : Head.ALL);
   }
 
   /**
@@ -313,16 +320,17 @@ public final class CausalLm implements AutoCloseable {
       throw new IllegalArgumentException("temperature must be positive, got " + temperature);
     }
     int b = (int) ids.getShape().get(0);
-    NDArray logits = logits(ids); // [B, T, V]
-    NDArray scaled = temperature == 1f ? logits : logits.div(temperature);
-    NDArray logp = scaled.get(new NDIndex(":, :-1")).logSoftmax(-1); // [B, T-1, V]
+    // The last position predicts no token of the row: it stops before the LM head, so the head, the
+    // log-softmax and their gradients run over [B, T-1] and on contiguous arrays.
+    NDArray logits = logits(ids, Head.ALL_BUT_LAST); // [B, T-1, V]
+    NDArray logp = (temperature == 1f ? logits : logits.div(temperature)).logSoftmax(-1); // [B, T-1, V]
     NDArray next = ids.get(new NDIndex(":, 1:")).expandDims(-1); // [B, T-1, 1]
     NDArray picked = logp.gather(next, -1).squeeze(-1); // [B, T-1]
     NDArray first = ids.getManager().zeros(new Shape(b, 1), DataType.FLOAT32, ids.getDevice());
     return first.concat(picked, 1); // [B, T]
   }
 
-  private NDArray forward(NDArray ids, long[] positions, boolean[][] valid, KvCache cache, boolean lastOnly) {
+  private NDArray forward(NDArray ids, long[] positions, boolean[][] valid, KvCache cache, Head keep) {
     ModelConfig c = config;
     NDManager m = ids.getManager();
     int b = (int) ids.getShape().get(0);
@@ -347,8 +355,10 @@ public final class CausalLm implements AutoCloseable {
       NDScope.register(next);
       x = next;
     }
-    if (lastOnly) {
+    if (keep == Head.LAST) {
       x = x.get(new NDIndex(":, -1:, :"));
+    } else if (keep == Head.ALL_BUT_LAST) {
+      x = x.get(new NDIndex(":, :-1, :"));
     }
     x = rmsNorm(x, p("model.norm.weight"));
     String head = c.tieWordEmbeddings() ? "model.embed_tokens.weight" : "lm_head.weight";
