@@ -34,7 +34,8 @@ final class BenchCommand implements Runnable {
     throw new CommandLine.ParameterException(spec.commandLine(), "Missing benchmark (try: bench rollout, bench model)");
   }
 
-  @Command(name = "model", description = "Policy model throughput: training, scoring, generation at batch 1/8/32 "
+  @Command(name = "model", description = "Policy model throughput: training, scoring, generation at batch 1/8/32; "
+      + "with --reference, each measurement next to the PyTorch eager one, medians over --rounds "
       + "(options: --config tiny|small10m (repeatable), --seconds S, --threads N, --rounds R, "
       + "--reference policies/src/test/python/qwen_reference.py, --python PATH, --rss).")
   static final class Model implements Callable<Integer> {
