@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
 @Command(
     name = "skillsd",
     mixinStandardHelpOptions = true,
+    scope = CommandLine.ScopeType.INHERIT, // every command answers --help (and --version)
     versionProvider = VersionCommand.Provider.class,
     description = "Skill-SD: skill-conditioned self-distillation on top of GRPO for multi-turn LLM agents.",
     subcommands = {

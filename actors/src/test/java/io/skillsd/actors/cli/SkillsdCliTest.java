@@ -22,6 +22,20 @@ class SkillsdCliTest {
   }
 
   @Test
+  void everyCommandAnswersHelpAsTheFooterSays() {
+    // the top-level footer tells users to run 'skillsd <command> --help'
+    for (String[] command : new String[][] {{"train"}, {"pretrain"}, {"bench", "model"}, {"bench", "rollout"},
+        {"model", "info"}, {"experiment"}, {"node"}}) {
+      String[] args = java.util.Arrays.copyOf(command, command.length + 1);
+      args[command.length] = "--help";
+      CliRun r = run(args);
+      String name = String.join(" ", command);
+      assertEquals(0, r.code(), name + " --help: " + r.err());
+      assertTrue(r.out().startsWith("Usage: skillsd " + name), name + " --help printed: " + r.out());
+    }
+  }
+
+  @Test
   void unknownCommandIsExitCode2WithAClearMessage() {
     CliRun r = run("trian");
     assertEquals(2, r.code());
