@@ -3,7 +3,6 @@ package io.skillsd.actors.cluster;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.DispatcherSelector;
-import akka.actor.typed.SupervisorStrategy;
 import akka.actor.typed.javadsl.AbstractBehavior;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
@@ -152,11 +151,9 @@ public final class RolloutWorkerActor extends AbstractBehavior<Command> {
     EpisodeRunnerActor.launchAll(policy, episodes, episode -> {
       getContext().getLog().info("episode {} started on {} (weights version {})", episode.episodeId(), node,
           models.version());
-      Behavior<EpisodeRunnerActor.Command> runner = EpisodeRunnerActor.create(runId, episode, environments,
-          models.format(), policy, settings.maxTurns(), finishedAdapter);
-      ActorRef<EpisodeRunnerActor.Command> ref = getContext().spawn(
-          Behaviors.supervise(runner).onFailure(Exception.class, SupervisorStrategy.stop()), episode.episodeId());
-      getContext().watchWith(ref, new RunnerStopped(episode.episodeId()));
+      EpisodeRunnerActor.spawnWatched(getContext(), EpisodeRunnerActor.create(runId, episode, environments,
+          models.format(), policy, settings.maxTurns(), finishedAdapter), episode.episodeId(),
+          new RunnerStopped(episode.episodeId()));
     });
     return this;
   }

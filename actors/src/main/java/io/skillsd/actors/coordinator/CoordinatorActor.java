@@ -3,7 +3,6 @@ package io.skillsd.actors.coordinator;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.DispatcherSelector;
-import akka.actor.typed.SupervisorStrategy;
 import akka.actor.typed.javadsl.AbstractBehavior;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
@@ -378,11 +377,8 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
   }
 
   private void spawnRunner(Episode episode) {
-    Behavior<EpisodeRunnerActor.Command> runner = EpisodeRunnerActor.create(runId, episode, environments,
-        models.format(), policy, maxTurns, finishedAdapter);
-    ActorRef<EpisodeRunnerActor.Command> ref = getContext().spawn(
-        Behaviors.supervise(runner).onFailure(Exception.class, SupervisorStrategy.stop()), episode.episodeId());
-    getContext().watchWith(ref, new Crashed(episode));
+    EpisodeRunnerActor.spawnWatched(getContext(), EpisodeRunnerActor.create(runId, episode, environments,
+        models.format(), policy, maxTurns, finishedAdapter), episode.episodeId(), new Crashed(episode));
     track(episode);
   }
 

@@ -2,6 +2,7 @@ package io.skillsd.actors.rollout;
 
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
+import akka.actor.typed.SupervisorStrategy;
 import akka.actor.typed.javadsl.AbstractBehavior;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
@@ -67,6 +68,17 @@ public final class EpisodeRunnerActor extends AbstractBehavior<EpisodeRunnerActo
       policy.tell(new PolicyServerProtocol.Expect(episode.episodeId()));
     }
     episodes.forEach(start);
+  }
+
+  /**
+   * Spawns {@code runner} as a child of {@code ctx} named {@code name}: a failure stops it (its owner re-runs or
+   * reports the episode), and the owner hears {@code stopped} when it stops.
+   */
+  public static <T> void spawnWatched(ActorContext<T> ctx, Behavior<Command> runner,
+      String name, T stopped) {
+    ActorRef<Command> ref = ctx.spawn(
+        Behaviors.supervise(runner).onFailure(Exception.class, SupervisorStrategy.stop()), name);
+    ctx.watchWith(ref, stopped);
   }
 
   public static Behavior<Command> create(String runId, Episode episode, Supplier<Environment> environments,

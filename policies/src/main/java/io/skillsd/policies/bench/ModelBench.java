@@ -24,7 +24,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -108,18 +107,18 @@ public final class ModelBench {
       };
       try (CausalLm model = CausalLm.random(config, 0, CausalLm.defaultDevice());
           Reference ref = reference == null ? null : Reference.start(python, reference, name, vocab, threads)) {
-        Map<String, Work> work = work(model);
+        List<Work> work = work(model);
         for (int round = 0; round < roundCount; round++) {
-          for (Map.Entry<String, Work> w : work.entrySet()) {
+          for (Work w : work) {
             boolean djlFirst = round % 2 == 0 || ref == null;
             if (djlFirst) {
-              rounds.get(round).add(report(name, model, w.getValue(), seconds));
+              rounds.get(round).add(report(name, model, w, seconds));
             }
             if (ref != null) {
-              rounds.get(round).add(ref.measure(w.getValue().kind(), w.getValue().batch(), seconds));
+              rounds.get(round).add(ref.measure(w.kind(), w.batch(), seconds));
             }
             if (!djlFirst) {
-              rounds.get(round).add(report(name, model, w.getValue(), seconds));
+              rounds.get(round).add(report(name, model, w, seconds));
             }
           }
         }
@@ -141,9 +140,9 @@ public final class ModelBench {
   private record Work(String kind, int batch, boolean trainable, IntSupplier step) {}
 
   /** The measurements on {@code model}, in the order they run; the model stays open across rounds. */
-  private static Map<String, Work> work(CausalLm model) {
+  private static List<Work> work(CausalLm model) {
     ModelConfig config = model.config();
-    Map<String, Work> out = new LinkedHashMap<>();
+    List<Work> out = new ArrayList<>();
     SplittableRandom rng = new SplittableRandom(1);
     int b = 8;
     int t = 128;
@@ -152,7 +151,7 @@ public final class ModelBench {
       ids[i] = rng.nextInt(config.vocabSize());
     }
     Optimizer adamW = Optimizer.adamW().optLearningRateTracker(Tracker.fixed(1e-4f)).build();
-    out.put("train", new Work("train", b, true, () -> {
+    out.add(new Work("train", b, true, () -> {
       trainStep(model, adamW, ids, b, t);
       return b * (t - 1);
     }));
@@ -166,7 +165,7 @@ public final class ModelBench {
       }
       rows.add(row);
     }
-    out.put("score", new Work("score", b, false, () -> {
+    out.add(new Work("score", b, false, () -> {
       scorer.score(rows, 1f);
       return b * (t - 1);
     }));
@@ -181,7 +180,7 @@ public final class ModelBench {
         }
         requests.add(new GenerationRequest(prompt, SamplingParams.sample(64, List.of(), r)));
       }
-      out.put("generate " + gb, new Work("generate", gb, false,
+      out.add(new Work("generate", gb, false,
           () -> generator.generate(requests).stream().mapToInt(g -> g.tokens().length).sum()));
     }
     return out;
@@ -304,22 +303,15 @@ public final class ModelBench {
 
   /** Per measurement over every round: the median DJL and PyTorch figures and the median of the rounds' ratios. */
   private static void medians(List<List<Measurement>> rounds) {
-    Map<String, List<double[]>> pairs = new TreeMap<>();
-    Map<String, Long> params = new TreeMap<>();
+    Map<String, List<double[]>> byMeasurement = new TreeMap<>();
     for (List<Measurement> round : rounds) {
-      Map<String, double[]> thisRound = new TreeMap<>();
-      for (Measurement m : round) {
-        String key = m.config() + " | " + m.kind() + " | " + m.batch();
-        thisRound.computeIfAbsent(key, k -> new double[] {Double.NaN, Double.NaN})[m.impl().equals("djl") ? 0 : 1] =
-            m.tokensPerSecond();
-        params.put(m.config(), m.params());
-      }
-      thisRound.forEach((k, v) -> pairs.computeIfAbsent(k, x -> new ArrayList<>()).add(v));
+      pairs(round).forEach((k, v) -> byMeasurement.computeIfAbsent(k, x -> new ArrayList<>()).add(v));
     }
+    Map<String, Long> params = params(rounds.get(0));
     System.out.println();
     System.out.println("| config (params) | measurement | batch | DJL tokens/s | PyTorch eager tokens/s | PyTorch / DJL (median of rounds) | range |");
     System.out.println("|---|---|---|---|---|---|---|");
-    for (Map.Entry<String, List<double[]>> e : pairs.entrySet()) {
+    for (Map.Entry<String, List<double[]>> e : byMeasurement.entrySet()) {
       String[] k = e.getKey().split(" \\| ");
       List<double[]> v = e.getValue();
       double[] ratios = v.stream().mapToDouble(x -> x[1] / x[0]).sorted().toArray();
@@ -336,19 +328,30 @@ public final class ModelBench {
     return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
   }
 
-  private static void table(List<Measurement> all) {
+  /** One round's figures by measurement ("config | kind | batch"): {DJL, PyTorch} tokens/s, NaN where absent. */
+  private static Map<String, double[]> pairs(List<Measurement> round) {
     Map<String, double[]> rows = new TreeMap<>();
-    Map<String, Long> params = new TreeMap<>();
-    for (Measurement m : all) {
+    for (Measurement m : round) {
       String key = m.config() + " | " + m.kind() + " | " + m.batch();
       double[] v = rows.computeIfAbsent(key, k -> new double[] {Double.NaN, Double.NaN});
       v[m.impl().equals("djl") ? 0 : 1] = m.tokensPerSecond();
-      params.put(m.config(), m.params());
     }
+    return rows;
+  }
+
+  /** Parameters per configuration, for the tables. */
+  private static Map<String, Long> params(List<Measurement> measurements) {
+    Map<String, Long> params = new TreeMap<>();
+    measurements.forEach(m -> params.put(m.config(), m.params()));
+    return params;
+  }
+
+  private static void table(List<Measurement> all) {
+    Map<String, Long> params = params(all);
     System.out.println();
     System.out.println("| config (params) | measurement | batch | DJL tokens/s | PyTorch eager tokens/s | PyTorch / DJL |");
     System.out.println("|---|---|---|---|---|---|");
-    for (Map.Entry<String, double[]> e : rows.entrySet()) {
+    for (Map.Entry<String, double[]> e : pairs(all).entrySet()) {
       String[] k = e.getKey().split(" \\| ");
       double[] v = e.getValue();
       System.out.printf(Locale.ROOT, "| %s (%,d) | %s | %s | %.0f | %.0f | %.2f× |%n", k[0], params.get(k[0]), k[1],

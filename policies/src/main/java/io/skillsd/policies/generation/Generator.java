@@ -130,7 +130,7 @@ public final class Generator {
     for (int i = 0; i < b; i++) {
       live[i] = i;
     }
-    for (int s = 0; s <= steps && live.length > 0; s++) {
+    for (int s = 0; s <= steps; s++) { // every row stops within steps samples; the bound only guards that
       // Sample every live row from its last logits; a row that stops leaves the batch.
       int[] still = new int[live.length];
       int n = 0;

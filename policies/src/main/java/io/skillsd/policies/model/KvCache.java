@@ -170,11 +170,9 @@ public final class KvCache implements AutoCloseable {
       return;
     }
     boolean[][] kept = new boolean[rows.length][];
-    for (int i = 0; i < rows.length; i++) {
-      kept[i] = valid[rows[i]];
-    }
     long[] index = new long[rows.length];
     for (int i = 0; i < rows.length; i++) {
+      kept[i] = valid[rows[i]];
       index[i] = rows[i];
     }
     try (NDArray picked = manager.create(index)) {
