@@ -43,6 +43,11 @@ public final class RolloutBench implements AutoCloseable {
 
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RolloutBench.class);
 
+  /** The three modes' names, as measurements report them. */
+  public static final String BATCHED = "actors, dynamic batching";
+  public static final String ONE_AT_A_TIME = "actors, one request at a time";
+  public static final String PLAIN = "plain loop, batched";
+
   /** One measurement: wall time and what was produced. */
   public record Measurement(String mode, int episodes, double seconds, long sampledTokens, long turns) {
     public double tokensPerSecond() {
@@ -133,7 +138,7 @@ public final class RolloutBench implements AutoCloseable {
         }
         turns += r.trajectory().turns().size();
       }
-      return new Measurement(maxBatch == 1 ? "actors, one request at a time" : "actors, dynamic batching", n, seconds,
+      return new Measurement(maxBatch == 1 ? ONE_AT_A_TIME : BATCHED, n, seconds,
           tokens, turns);
     } catch (Exception e) {
       throw new IllegalStateException("benchmark run failed: " + e, e);
@@ -228,7 +233,7 @@ public final class RolloutBench implements AutoCloseable {
     if (prefixes != null) {
       prefixes.close();
     }
-    return new Measurement("plain loop, batched", n, (System.nanoTime() - start) / 1e9, tokens, turns);
+    return new Measurement(PLAIN, n, (System.nanoTime() - start) / 1e9, tokens, turns);
   }
 
 }

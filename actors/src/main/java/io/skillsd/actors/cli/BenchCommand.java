@@ -57,6 +57,18 @@ final class BenchCommand implements Runnable {
   @Command(name = "rollout", description = "Rollout throughput of N concurrent episodes, three ways, repeated.")
   static final class Rollout implements Callable<Integer> {
 
+    private static double median(List<Double> values) {
+      double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+      return sorted[sorted.length / 2];
+    }
+
+    /** "median 1.23x (range 1.01-1.45x)" of per-round ratios. */
+    private static String spread(List<Double> ratios) {
+      double min = ratios.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
+      double max = ratios.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
+      return String.format("median %.2fx (range %.2f-%.2fx)", median(ratios), min, max);
+    }
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -93,24 +105,41 @@ final class BenchCommand implements Runnable {
         bench.plainLoop(Math.min(4, episodes), 999);
         bench.actors(Math.min(4, episodes), 999, Integer.MAX_VALUE);
         Map<String, List<RolloutBench.Measurement>> all = new LinkedHashMap<>();
+        List<Double> batchingByRound = new ArrayList<>();
+        List<Double> actorsByRound = new ArrayList<>();
         for (int r = 0; r < repeats; r++) {
           long seed = 1000L * (r + 1);
-          for (RolloutBench.Measurement m : List.of(bench.actors(episodes, seed, Integer.MAX_VALUE),
-              bench.actors(episodes, seed, 1), bench.plainLoop(episodes, seed))) {
+          // The two modes compared with each other run back to back, in alternating order, so that neither
+          // always follows the long one-request-at-a-time run; each round's ratios are its own.
+          List<java.util.function.Supplier<RolloutBench.Measurement>> order = new ArrayList<>(List.of(
+              () -> bench.actors(episodes, seed, Integer.MAX_VALUE), () -> bench.plainLoop(episodes, seed)));
+          if (r % 2 == 1) {
+            java.util.Collections.reverse(order);
+          }
+          order.add(() -> bench.actors(episodes, seed, 1));
+          Map<String, RolloutBench.Measurement> round = new LinkedHashMap<>();
+          for (java.util.function.Supplier<RolloutBench.Measurement> run : order) {
+            RolloutBench.Measurement m = run.get();
+            round.put(m.mode(), m);
             all.computeIfAbsent(m.mode(), k -> new ArrayList<>()).add(m);
             out.printf("  round %d  %-32s %7.2f s  %8.1f tokens/s  %6.2f turns/s%n", r + 1, m.mode(), m.seconds(),
                 m.tokensPerSecond(), m.turnsPerSecond());
             out.flush();
           }
+          double batched = round.get(RolloutBench.BATCHED).tokensPerSecond();
+          batchingByRound.add(batched / round.get(RolloutBench.ONE_AT_A_TIME).tokensPerSecond());
+          actorsByRound.add(batched / round.get(RolloutBench.PLAIN).tokensPerSecond());
         }
         Map<String, Double> median = new LinkedHashMap<>();
-        all.forEach((mode, ms) -> median.put(mode, ms.stream().mapToDouble(RolloutBench.Measurement::tokensPerSecond)
-            .sorted().toArray()[ms.size() / 2]));
+        all.forEach((mode, ms) -> median.put(mode, median(ms.stream().map(RolloutBench.Measurement::tokensPerSecond)
+            .toList())));
         out.println("median tokens/s:");
         median.forEach((mode, v) -> out.printf("  %-32s %8.1f%n", mode, v));
-        double batched = median.get("actors, dynamic batching");
-        out.printf("dynamic batching vs one request at a time: %.2fx%n", batched / median.get("actors, one request at a time"));
-        out.printf("actor runtime vs plain loop: %.2fx%n", batched / median.get("plain loop, batched"));
+        double batched = median.get(RolloutBench.BATCHED);
+        out.printf("dynamic batching vs one request at a time: %.2fx (ratio of medians); per round %s%n",
+            batched / median.get(RolloutBench.ONE_AT_A_TIME), spread(batchingByRound));
+        out.printf("actor runtime vs plain loop: %.2fx (ratio of medians); per round %s%n",
+            batched / median.get(RolloutBench.PLAIN), spread(actorsByRound));
       }
       return 0;
     }
