@@ -43,12 +43,16 @@ public final class CausalLm implements AutoCloseable {
   /** Added to attention scores of masked keys; finite so that a fully masked (padding) row stays finite. */
   private static final float MASKED = -1e9f;
   /**
-   * Attention scores (floats, 2 MiB) computed at once before a batch is split into groups of rows; see
-   * {@link #attention}. Measured by alternating limits in one JVM: an 8 × 128 tiny-model scoring batch
-   * (2^19 scores) took 23.5 ms whole against 25.6 ms row by row at 2^16, and a 16 × 360 base-agent prefill
-   * (2^23) 483 ms in groups of 2^19 against 478 ms in groups of 2^16 and 530 ms whole.
+   * Attention scores (floats, 4 MiB) computed at once before a batch is split into groups of rows; see
+   * {@link #attention}. Measured by alternating limits in one JVM, one libtorch thread: whole-sequence
+   * batches of 8 × 128 (tiny: 2^19 scores per layer, small10m: 1.5 · 2^19) are faster whole than split (tiny
+   * training 57.7 against 62.3 ms row by row at 2^16, tiny scoring 23.5 against 25.6 ms, small10m training
+   * 1,081 against 1,150 ms in two groups), while long batches are faster split: a base-agent training step on
+   * 16 × 350 tokens took 1,189 ms in groups of 2^16 against 1,523 ms whole, and about the same in groups of
+   * 2^16, 2^19 and 2^20 (pairs: 1,156 / 1,128 and 1,202 / 1,209 ms); a 16 × 360 scoring batch 440 ms at 2^16
+   * against 530 ms whole, and again about the same at 2^16, 2^19 and 2^20 (478 / 483 and 412 / 417 ms).
    */
-  private static final long SCORES_PER_GROUP = 1L << 19;
+  private static final long SCORES_PER_GROUP = 1L << 20;
 
   private final ModelConfig config;
   private final NDManager manager;
@@ -412,10 +416,9 @@ public final class CausalLm implements AutoCloseable {
    * folded to [B·KV, …] as a batched matrix product folds them. When the scores of the whole batch would be
    * large (a long prefill of many rows) the rows go a few at a time, so that each group's scores stay in
    * the processor's cache across the scale, mask, softmax and product passes; each (row, KV head) is its
-   * own product on the same operands either way, so the result is the same bit for bit. Under autograd the
-   * batch is never split: the backward pass keeps every group's scores anyway, and the slices would only
-   * add ops to it (an 8 × 128 tiny training step: 57.7 ms whole against 62.3 ms row by row, alternated in
-   * one JVM).
+   * own product on the same operands either way, so the result is the same bit for bit. Under autograd too:
+   * the backward pass keeps every group's scores, but each group's passes still run on data that fits in
+   * the cache (see {@link #SCORES_PER_GROUP} for what that is worth).
    */
   private static NDArray attention(NDArray q, NDArray k, NDArray v, NDArray bias, float scale) {
     return attention(q, k, v, bias, scale, SCORES_PER_GROUP);
@@ -433,7 +436,7 @@ public final class CausalLm implements AutoCloseable {
     NDArray kt = k.transpose(0, 1, 3, 2).reshape(b * kvh, d, s);
     NDArray vs = v.reshape(b * kvh, s, d);
     long rows = Math.max(1, Math.min(b, scoresPerGroup / (h * t * s)));
-    if (rows >= b || q.hasGradient()) {
+    if (rows >= b) {
       return attend(qg, kt, vs, bias, b, t, scale);
     }
     NDList groups = new NDList();
