@@ -7,10 +7,12 @@ import io.skillsd.environments.EnvironmentProvider;
 import io.skillsd.environments.EnvironmentRegistry;
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -111,14 +113,14 @@ final class BenchCommand implements Runnable {
           long seed = 1000L * (r + 1);
           // The two modes compared with each other run back to back, in alternating order, so that neither
           // always follows the long one-request-at-a-time run; each round's ratios are its own.
-          List<java.util.function.Supplier<RolloutBench.Measurement>> order = new ArrayList<>(List.of(
+          List<Supplier<RolloutBench.Measurement>> order = new ArrayList<>(List.of(
               () -> bench.actors(episodes, seed, Integer.MAX_VALUE), () -> bench.plainLoop(episodes, seed)));
           if (r % 2 == 1) {
-            java.util.Collections.reverse(order);
+            Collections.reverse(order);
           }
           order.add(() -> bench.actors(episodes, seed, 1));
           Map<String, RolloutBench.Measurement> round = new LinkedHashMap<>();
-          for (java.util.function.Supplier<RolloutBench.Measurement> run : order) {
+          for (Supplier<RolloutBench.Measurement> run : order) {
             RolloutBench.Measurement m = run.get();
             round.put(m.mode(), m);
             all.computeIfAbsent(m.mode(), k -> new ArrayList<>()).add(m);
