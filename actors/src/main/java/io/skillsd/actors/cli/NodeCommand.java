@@ -76,8 +76,8 @@ public final class NodeCommand implements Callable<Integer> {
     out.printf("episodes: launched %s, completed %s, retried %s, failed %s%n",
         s.get("launched"), s.get("completed"), s.get("retried"), s.get("failed"));
     out.println("run directory: " + result.runDir());
-    out.println(result.ok() ? "run finished" : "run FAILED: " + result.message());
+    out.println(io.skillsd.actors.train.TrainCommand.outcomeLine(result));
     out.flush();
-    return result.ok() ? 0 : 1;
+    return io.skillsd.actors.train.TrainCommand.exitCode(result);
   }
 }

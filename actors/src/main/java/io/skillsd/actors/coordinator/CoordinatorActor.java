@@ -67,10 +67,19 @@ import java.util.function.Supplier;
  */
 public final class CoordinatorActor extends AbstractBehavior<Command> {
 
-  /** How the run ended, completed on stop. */
-  public record Outcome(boolean ok, String message, Map<String, Object> summary) {}
+  /**
+   * How the run ended, completed on stop.
+   *
+   * @param stoppedBy the reason of a {@link CoordinatorProtocol.Stop} that ended the run before its last
+   *     iteration (then {@code ok} is false and the summary names the checkpoint to resume from)
+   */
+  public record Outcome(boolean ok, String message, Map<String, Object> summary, Optional<String> stoppedBy) {
+    public Outcome(boolean ok, String message, Map<String, Object> summary) {
+      this(ok, message, summary, Optional.empty());
+    }
+  }
 
-  private enum Phase { EVAL_BEFORE, TRAIN, EVAL, EVAL_AFTER, FINISHING, DONE }
+  private enum Phase { EVAL_BEFORE, TRAIN, EVAL, EVAL_AFTER, FINISHING, STOPPING, DONE }
 
   private final String runId;
   private final Path runDir;
@@ -98,6 +107,10 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
 
   private Phase phase = Phase.EVAL_BEFORE;
   private int iteration;
+  /** Why the run was asked to stop early; null while it was not. */
+  private String stopReason;
+  /** The iteration of the last checkpoint written (a resumed run's own); -1 before any. */
+  private int checkpointIteration = -1;
   private int nextTask;
   private final Map<String, Episode> inFlight = new HashMap<>();
   private final List<EpisodeResult> results = new ArrayList<>();
@@ -194,6 +207,7 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(Start.class, s -> onStart())
+        .onMessage(CoordinatorProtocol.Stop.class, this::onStopRequested)
         .onMessage(Finished.class, this::onFinished)
         .onMessage(Crashed.class, this::onCrashed)
         .onMessage(SkillsSelected.class, this::onSkillsSelected)
@@ -217,6 +231,7 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
     if (resume.isPresent()) {
       CheckpointState r = resume.get();
       iteration = r.iteration();
+      checkpointIteration = r.iteration();
       nextTask = (int) r.nextTask();
       launched = r.launched();
       completed = r.completed();
@@ -393,7 +408,7 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
   private Behavior<Command> onFinished(Finished f) {
     EpisodeResult r = f.result();
     Episode e = r.episode();
-    if (inFlight.remove(e.episodeId()) == null) {
+    if (inFlight.remove(e.episodeId()) == null || phase == Phase.STOPPING) {
       return this;
     }
     results.add(r);
@@ -532,8 +547,8 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
 
   private Behavior<Command> onCrashed(Crashed c) {
     Episode e = c.episode();
-    if (inFlight.remove(e.episodeId()) == null) {
-      return this; // finished normally, then stopped
+    if (inFlight.remove(e.episodeId()) == null || phase == Phase.STOPPING) {
+      return this; // finished normally, then stopped; or the run is stopping
     }
     policy.tell(new PolicyServerProtocol.Leave(e.episodeId()));
     if (e.attempt() < settings.episodeRetries()) {
@@ -569,7 +584,7 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
       return onCrashed(new Crashed(f.episode()));
     }
     Episode e = o.episode();
-    if (inFlight.remove(e.episodeId()) == null) {
+    if (inFlight.remove(e.episodeId()) == null || phase == Phase.STOPPING) {
       return this;
     }
     // The node was lost, not the episode: it runs again elsewhere without using up its retries.
@@ -719,6 +734,10 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
         iteration, settings.iterations(), pct(stats.success()), pct(stats.completion()),
         fmt((double) line.get("reward")), fmt((double) line.getOrDefault("loss", 0.0)),
         line.get("skills_selected"), fmt(teacherGap()), fmt(lastTrainSeconds), eta(eta));
+    if (stopReason != null && iteration < settings.iterations()) {
+      stopWithCheckpoint();
+      return this;
+    }
     boolean checkpointDue = settings.checkpointEvery() > 0 && iteration % settings.checkpointEvery() == 0
         && iteration < settings.iterations();
     if (checkpointDue) {
@@ -761,9 +780,17 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
     LearnerProtocol.CheckpointSaved saved = c.saved();
     new CheckpointState(iteration, saved.version(), nextTask, launched, completed, retried, failed,
         saved.optimizerSteps(), saved.updates(), saved.attemptedSteps(), saved.teacherVersion(), summary).write(saved.dir());
+    checkpointIteration = iteration;
     if (phase == Phase.FINISHING) {
       complete(true, "finished");
       return Behaviors.stopped();
+    }
+    if (phase == Phase.STOPPING) {
+      return stopped();
+    }
+    if (stopReason != null) { // asked while this periodic checkpoint was being written
+      phase = Phase.STOPPING;
+      return stopped();
     }
     continueAfterIteration();
     return this;
@@ -772,6 +799,67 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
   private void finishRun() {
     phase = Phase.FINISHING;
     writeCheckpoint("final");
+  }
+
+  // ---- stopping early ---------------------------------------------------------------------------------
+
+  private Behavior<Command> onStopRequested(CoordinatorProtocol.Stop s) {
+    if (s.now() && phase != Phase.DONE) {
+      getContext().getLog().warn("stop now requested ({}) in iteration {}: the work in progress is abandoned",
+          s.reason(), iteration);
+      stopReason = s.reason();
+      inFlight.clear();
+      phase = Phase.STOPPING;
+      return stopped();
+    }
+    if (stopReason != null || phase == Phase.FINISHING || phase == Phase.DONE) {
+      getContext().getLog().info("stop requested ({}): the run is already {}", s.reason(),
+          stopReason != null ? "stopping" : "finishing");
+      return this;
+    }
+    stopReason = s.reason();
+    switch (phase) {
+      case EVAL_BEFORE -> {
+        getContext().getLog().warn("stop requested ({}) before the first iteration: the run stops, nothing to save",
+            s.reason());
+        inFlight.clear();
+        phase = Phase.STOPPING;
+        return stopped();
+      }
+      case TRAIN -> {
+        // A checkpoint being written (phase stays TRAIN meanwhile) stops the run when it is done.
+        getContext().getLog().warn("stop requested ({}): iteration {} finishes, then a checkpoint and the run stops",
+            s.reason(), iteration);
+        return this;
+      }
+      default -> { // EVAL, EVAL_AFTER: the evaluation is abandoned; a resumed run evaluates again
+        getContext().getLog().warn("stop requested ({}) during an evaluation: it is abandoned; checkpoint of iteration {}",
+            s.reason(), iteration);
+        inFlight.clear();
+        if (checkpointIteration == iteration) {
+          phase = Phase.STOPPING;
+          return stopped();
+        }
+        stopWithCheckpoint();
+        return this;
+      }
+    }
+  }
+
+  private void stopWithCheckpoint() {
+    phase = Phase.STOPPING;
+    writeCheckpoint("iter-" + String.format("%04d", iteration));
+  }
+
+  /** Ends a run stopped on request; the checkpoint of the current iteration, if any, is written. */
+  private Behavior<Command> stopped() {
+    String message = checkpointIteration < 0
+        ? "stopped (" + stopReason + ") before a checkpoint was written; nothing to resume from"
+        : "stopped (" + stopReason + "); checkpoint of iteration " + checkpointIteration + " of "
+            + settings.iterations() + ": continue with ./skillsd train --resume " + runDir;
+    summary.put("stopped", stopReason);
+    complete(false, message, Optional.of(stopReason));
+    return Behaviors.stopped();
   }
 
   private Behavior<Command> onComputeDied() {
@@ -791,6 +879,10 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
   }
 
   private void complete(boolean ok, String message) {
+    complete(ok, message, Optional.empty());
+  }
+
+  private void complete(boolean ok, String message, Optional<String> stoppedBy) {
     phase = Phase.DONE;
     summary.put("iterations", iteration);
     summary.put("version", models.version());
@@ -799,7 +891,7 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
     summary.put("retried", retried);
     summary.put("failed", failed);
     summary.put("seconds", seconds(System.nanoTime() - runStartNanos));
-    outcome.complete(new Outcome(ok, message, Map.copyOf(summary)));
+    outcome.complete(new Outcome(ok, message, Map.copyOf(summary), stoppedBy));
   }
 
   private Behavior<Command> onStop() {

@@ -13,11 +13,22 @@ public final class CoordinatorProtocol {
   private CoordinatorProtocol() {}
 
   public sealed interface Command
-      permits Start, Finished, Crashed, SkillsSelected, TeacherScored, LearnerUpdated, CheckpointWritten, LearnerDied,
+      permits Start, Stop, Finished, Crashed, SkillsSelected, TeacherScored, LearnerUpdated, CheckpointWritten, LearnerDied,
       PoolReported, WeightsPublished, GroupSkill, OwnSkill {}
 
   /** Begin the run. */
   public record Start() implements Command {}
+
+  /**
+   * Stop the run before its last iteration. At the next iteration boundary, with a checkpoint there that
+   * {@code --resume} continues exactly: a training iteration in progress finishes (rollouts, scoring,
+   * update) first; an evaluation in progress is abandoned (a resumed run evaluates again); before the first
+   * iteration nothing is saved. Or {@code now}: the iteration in progress is abandoned and the last
+   * checkpoint written stays the one to resume from.
+   *
+   * @param reason what asked for it, for the log and the outcome (e.g. {@code SIGINT})
+   */
+  public record Stop(String reason, boolean now) implements Command {}
 
   record Finished(EpisodeResult result) implements Command {}
 

@@ -77,6 +77,9 @@ public final class ExperimentCommand implements Callable<Integer> {
       w.println("some runs FAILED; run the same command again to retry them");
     }
     w.flush();
+    if (outcome.stoppedBy().isPresent()) {
+      return io.skillsd.actors.train.StopSignals.exitStatus(outcome.stoppedBy().get());
+    }
     return outcome.failed() == 0 ? 0 : 1;
   }
 

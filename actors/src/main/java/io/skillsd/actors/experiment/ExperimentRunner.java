@@ -31,15 +31,22 @@ import org.slf4j.LoggerFactory;
  * Runs an {@link ExperimentPlan}: one training run after another in this JVM, each in its own run
  * directory, with a progress line per run (run k of K, variant, seed, elapsed time, ETA from the runs that
  * finished). A run whose directory already holds a finished run made with the same settings is skipped, so
- * running the same experiment again continues it; an unfinished run's directory is removed and the run
- * starts over. The results are rewritten after every run.
+ * running the same experiment again continues it; an unfinished run made with the same settings continues
+ * from its latest checkpoint (a run stopped with Ctrl-C writes one), and any other unfinished run's
+ * directory is removed and the run starts over. A run stopped on request stops the experiment. The results
+ * are rewritten after every run.
  */
 public final class ExperimentRunner {
 
   private static final Logger log = LoggerFactory.getLogger(ExperimentRunner.class);
 
-  /** What one invocation did. */
-  public record Outcome(int planned, int skipped, int ran, int failed, ExperimentResults results) {}
+  /**
+   * What one invocation did.
+   *
+   * @param stoppedBy what stopped a run, and with it the experiment, before it finished (e.g. {@code SIGINT})
+   */
+  public record Outcome(int planned, int skipped, int ran, int failed, ExperimentResults results,
+      Optional<String> stoppedBy) {}
 
   private final ExperimentPlan plan;
   private final PrintWriter out;
@@ -77,7 +84,7 @@ public final class ExperimentRunner {
     if (!startRuns) {
       ExperimentResults results = ExperimentResults.read(plan);
       results.write();
-      return new Outcome(runs.size(), (int) skipped, 0, 0, results);
+      return new Outcome(runs.size(), (int) skipped, 0, 0, results, Optional.empty());
     }
 
     Map<Variant, List<Double>> seconds = new EnumMap<>(Variant.class);
@@ -91,6 +98,7 @@ public final class ExperimentRunner {
     long start = System.nanoTime();
     int ran = 0;
     int failed = 0;
+    Optional<String> stoppedBy = Optional.empty();
     for (int i = 0; i < runs.size(); i++) {
       ExperimentPlan.Run run = runs.get(i);
       String head = String.format(Locale.ROOT, "run %d of %d: %s, seed %d", i + 1, runs.size(), run.variant().label(), run.seed());
@@ -99,16 +107,30 @@ public final class ExperimentRunner {
         out.flush();
         continue;
       }
-      out.printf("%s: starting (elapsed %s, ETA %s)%n", head, duration(seconds(System.nanoTime() - start)),
+      Optional<Integer> from = resumable(plan.dir(run), settings.get(i));
+      out.printf("%s: %s (elapsed %s, ETA %s)%n", head,
+          from.map(k -> "continuing from its checkpoint of iteration " + k).orElse("starting"),
+          duration(seconds(System.nanoTime() - start)),
           eta(runs.subList(i, runs.size()), done.subList(i, done.size()), seconds));
       out.flush();
-      removeUnfinished(plan.dir(run));
+      if (from.isEmpty()) {
+        removeUnfinished(plan.dir(run));
+      }
       long runStart = System.nanoTime();
       ran++;
       String result;
       try {
-        TrainingRun.Result r = TrainingRun.run(settings.get(i));
+        TrainingRun.Result r = from.isPresent()
+            ? TrainingRun.resume(plan.dir(run), Map.of())
+            : TrainingRun.run(settings.get(i));
         double took = seconds(System.nanoTime() - runStart);
+        if (r.stoppedBy().isPresent()) {
+          stoppedBy = r.stoppedBy();
+          out.println(head + ": " + r.message());
+          out.println("experiment stopped; run the same command again to continue it");
+          out.flush();
+          break;
+        }
         if (r.ok()) {
           seconds.computeIfAbsent(run.variant(), v -> new ArrayList<>()).add(took);
           RunRecord rec = run.variant().view(RunRecord.read(r.runDir()).orElseThrow());
@@ -129,7 +151,20 @@ public final class ExperimentRunner {
     }
     ExperimentResults results = ExperimentResults.read(plan);
     results.write();
-    return new Outcome(runs.size(), (int) skipped, ran, failed, results);
+    return new Outcome(runs.size(), (int) skipped, ran, failed, results, stoppedBy);
+  }
+
+  /**
+   * The iteration of the latest checkpoint of the unfinished run in {@code dir}, when it was made with
+   * {@code settings}; empty when there is none to continue (no directory, no checkpoint, other settings).
+   */
+  private static Optional<Integer> resumable(Path dir, SkillsdSettings settings) {
+    if (!Files.isRegularFile(dir.resolve(RunDirectory.CONFIG_FILE)) || RunRecord.finished(dir)
+        || !differingKeys(dir.resolve(RunDirectory.CONFIG_FILE), settings).isEmpty()) {
+      return Optional.empty();
+    }
+    return io.skillsd.actors.coordinator.CheckpointState.latest(dir)
+        .map(c -> io.skillsd.actors.coordinator.CheckpointState.read(c).iteration());
   }
 
   private void validate(List<SkillsdSettings> settings) {

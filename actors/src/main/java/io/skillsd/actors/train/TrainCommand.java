@@ -53,9 +53,25 @@ public final class TrainCommand implements Callable<Integer> {
     if (java.nio.file.Files.isRegularFile(result.runDir().resolve("report.html"))) {
       out.println("report: " + result.runDir().resolve("report.html"));
     }
-    out.println(result.ok() ? "run finished" : "run FAILED: " + result.message());
+    out.println(outcomeLine(result));
     out.flush();
-    return result.ok() ? 0 : 1;
+    return exitCode(result);
+  }
+
+  /** The last line a run prints: finished, stopped on request (and how to continue), or failed. */
+  public static String outcomeLine(TrainingRun.Result result) {
+    if (result.ok()) {
+      return "run finished";
+    }
+    return result.stoppedBy().isPresent() ? "run " + result.message() : "run FAILED: " + result.message();
+  }
+
+  /** 0 finished; 128 + the signal's number when a signal stopped it (130 for SIGINT, 143 for SIGTERM); 1 failed. */
+  public static int exitCode(TrainingRun.Result result) {
+    if (result.ok()) {
+      return 0;
+    }
+    return result.stoppedBy().map(StopSignals::exitStatus).orElse(1);
   }
 
   private static String pct(Object x) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.skillsd.actors.coordinator.CheckpointState;
 import io.skillsd.actors.coordinator.CoordinatorActor;
+import io.skillsd.actors.coordinator.RunRecords;
 import io.skillsd.actors.learner.LearnerProtocol;
 import io.skillsd.policies.checkpoint.Checkpoints;
 import io.skillsd.policies.checkpoint.HostTensor;
@@ -42,8 +43,13 @@ public final class TrainingRun {
 
   private static final Logger log = LoggerFactory.getLogger(TrainingRun.class);
 
-  /** What a finished run reports. */
-  public record Result(boolean ok, String message, Path runDir, Map<String, Object> summary) {}
+  /**
+   * What a finished run reports.
+   *
+   * @param stoppedBy what stopped the run before its last iteration (e.g. {@code SIGINT}); empty when it
+   *     finished or failed
+   */
+  public record Result(boolean ok, String message, Path runDir, Map<String, Object> summary, Optional<String> stoppedBy) {}
 
   private TrainingRun() {}
 
@@ -102,6 +108,11 @@ public final class TrainingRun {
       }
       log.info("resuming {} from {} (iteration {}, version {})", run.root(), checkpoint.getFileName(),
           state.iteration(), state.version());
+      RunRecords.RolledBack rolledBack = RunRecords.rollBackTo(run.root(), state.iteration());
+      if (rolledBack.any()) {
+        log.warn("removed what the run recorded after that checkpoint (it plays those iterations again): "
+            + "{} metrics lines, trajectory files {}", rolledBack.metricsLines(), rolledBack.trajectoryFiles());
+      }
       return execute(settings, p, run, models, bank, Optional.of(state), Optional.of(new LearnerProtocol.ResumeState(
           optimizer, state.optimizerSteps(), state.updates(), state.attemptedSteps(), state.teacherSyncedFrom())),
           Optional.empty());
@@ -154,17 +165,23 @@ public final class TrainingRun {
             p.skills().newSummarizer(), settings.run().seed(), state, optimizer, pool, outcome),
         "skillsd", settings.config());
     CoordinatorActor.Outcome result;
+    // Installed until the actor system has terminated: a signal must not start the JVM's shutdown while the
+    // compute thread may still be inside libtorch.
+    StopSignals signals = StopSignals.install(
+        reason -> system.tell(new CoordinatorProtocol.Stop(reason, false)),
+        reason -> system.tell(new CoordinatorProtocol.Stop(reason, true)));
     try {
       system.tell(new CoordinatorProtocol.Start());
       result = waitFor(outcome, system);
     } finally {
       system.terminate();
       awaitTermination(system);
+      signals.close();
     }
     writeSummary(run.root(), result);
     Path report = io.skillsd.actors.report.RunReport.write(run.root());
     log.info("report: {}", report);
-    return new Result(result.ok(), result.message(), run.root(), result.summary());
+    return new Result(result.ok(), result.message(), run.root(), result.summary(), result.stoppedBy());
   }
 
   private static CoordinatorActor.Outcome waitFor(CompletableFuture<CoordinatorActor.Outcome> outcome,

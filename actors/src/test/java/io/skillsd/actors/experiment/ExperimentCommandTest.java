@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code skillsd experiment} end to end: two variants × two seeds × two iterations of real training runs on
  * the shipped base agent (so rates are not all zero); then the same command again, which must start nothing;
- * then again after one run lost its summary, which must run that one only.
+ * then again after one run was cut short after its first checkpoint, which must continue that one from there;
+ * then after one lost every checkpoint, which must run that one over.
  */
 class ExperimentCommandTest {
 
@@ -46,7 +47,7 @@ class ExperimentCommandTest {
         "skillsd.train.tasks-per-iteration=2",
         "skillsd.train.group-size=2",
         "skillsd.train.eval-episodes=4",
-        "skillsd.train.checkpoint-every=0"}) {
+        "skillsd.train.checkpoint-every=1"}) {
       args.add("-D");
       args.add(o);
     }
@@ -128,16 +129,51 @@ class ExperimentCommandTest {
       assertEquals(4, entries.filter(Files::isDirectory).count(), "no new run directory");
     }
 
-    // A run cut short (no summary yet) starts over in a fresh directory; the others stay skipped.
+    // A run cut short after its checkpoint of iteration 1 (killed while writing its final checkpoint: no
+    // summary, no final checkpoint, iteration 2 already recorded) continues from that checkpoint; its
+    // records end as one straight run's. The others stay skipped.
     Path cut = out.resolve("grpo-s1");
+    String straight = Files.readString(cut.resolve("metrics.jsonl"));
     Files.delete(cut.resolve(RunRecord.SUMMARY));
+    deleteTree(cut.resolve("checkpoints/final"));
+    List<String> cutMetrics = Files.readAllLines(cut.resolve("metrics.jsonl"));
+    Files.write(cut.resolve("metrics.jsonl"), cutMetrics.subList(0, cutMetrics.size() - 1)); // no "after" line
     Files.writeString(cut.resolve("left-over"), "from the interrupted attempt");
     CliRun third = CliRun.of(command(out));
     assertEquals(0, third.code(), third.out() + third.err());
     assertTrue(third.out().contains("3 finished earlier, 1 to run"), third.out());
-    assertTrue(third.out().contains("run 3 of 4: grpo, seed 1: starting"), third.out());
+    assertTrue(third.out().contains("run 3 of 4: grpo, seed 1: continuing from its checkpoint of iteration 1"), third.out());
+    assertTrue(RunRecord.finished(cut));
+    assertTrue(Files.exists(cut.resolve("left-over")), "the run continued in its own directory");
+    assertEquals(lineKinds(straight), lineKinds(Files.readString(cut.resolve("metrics.jsonl"))),
+        "one line per iteration and evaluation, as in the straight run");
+
+    // A run with no checkpoint left starts over in a fresh directory.
+    Files.delete(cut.resolve(RunRecord.SUMMARY));
+    deleteTree(cut.resolve("checkpoints"));
+    CliRun fourth = CliRun.of(command(out));
+    assertEquals(0, fourth.code(), fourth.out() + fourth.err());
+    assertTrue(fourth.out().contains("run 3 of 4: grpo, seed 1: starting"), fourth.out());
     assertTrue(RunRecord.finished(cut));
     assertFalse(Files.exists(cut.resolve("left-over")), "the unfinished run's directory was replaced");
+  }
+
+  /** Each metrics line's type, label and iteration, in order. */
+  private static List<String> lineKinds(String metrics) throws IOException {
+    List<String> kinds = new ArrayList<>();
+    for (String line : metrics.split("\n")) {
+      JsonNode n = JSON.readTree(line);
+      kinds.add(n.path("type").asText() + " " + n.path("label").asText() + " " + n.path("iteration").asInt());
+    }
+    return kinds;
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    try (Stream<Path> files = Files.walk(dir)) {
+      for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
   }
 
   /**
