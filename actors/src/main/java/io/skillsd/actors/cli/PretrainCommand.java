@@ -3,6 +3,7 @@ package io.skillsd.actors.cli;
 import ai.djl.Device;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.skillsd.actors.train.StopSignals;
 import io.skillsd.environments.Task;
 import io.skillsd.environments.sokoban.SokobanSettings;
 import io.skillsd.policies.model.LanguageModel;
@@ -23,6 +24,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -140,15 +142,29 @@ final class PretrainCommand implements Callable<Integer> {
           model.info().parameters(), model.format().style().id(), preset, steps, batchSize, seed);
       out.flush();
       int every = Math.max(1, steps / 40);
-      Pretrainer.Result result = Pretrainer.train(model, settings, p -> {
-        if (p.step() % every == 0 || p.step() == p.steps() || p.step() == 1) {
-          out.printf(Locale.ROOT, "step %d/%d  loss %.3f (avg %.3f)  lr %.2e  %.0f tokens/s  elapsed %s  eta %s%s%n",
-              p.step(), p.steps(), p.loss(), p.smoothedLoss(), p.learningRate(), p.tokensPerSecond(),
-              clock(p.elapsedSeconds()), clock(p.etaSeconds()),
-              p.skippedSteps() == 0 ? "" : "  (" + p.skippedSteps() + " steps skipped: non-finite)");
-          out.flush();
-        }
-      });
+      // Ctrl-C or SIGTERM ends pretraining after the step in progress (the JVM exiting in the middle of a
+      // backward pass could crash in libtorch); nothing is saved.
+      AtomicReference<String> stop = new AtomicReference<>();
+      Pretrainer.Result result;
+      StopSignals.Reaction stopAfterStep = new StopSignals.Reaction("stopping after the current step; nothing is saved", stop::set);
+      try (StopSignals signals = StopSignals.install(stopAfterStep, stopAfterStep)) {
+        result = Pretrainer.train(model, settings, p -> {
+          if (p.step() % every == 0 || p.step() == p.steps() || p.step() == 1) {
+            out.printf(Locale.ROOT, "step %d/%d  loss %.3f (avg %.3f)  lr %.2e  %.0f tokens/s  elapsed %s  eta %s%s%n",
+                p.step(), p.steps(), p.loss(), p.smoothedLoss(), p.learningRate(), p.tokensPerSecond(),
+                clock(p.elapsedSeconds()), clock(p.etaSeconds()),
+                p.skippedSteps() == 0 ? "" : "  (" + p.skippedSteps() + " steps skipped: non-finite)");
+            out.flush();
+          }
+          if (stop.get() != null && p.step() < p.steps()) {
+            throw new Stopped(stop.get(), p.step(), p.steps());
+          }
+        });
+      } catch (Stopped e) {
+        out.printf(Locale.ROOT, "pretraining stopped (%s) after step %d of %d; nothing saved%n", e.signal, e.step, e.steps);
+        out.flush();
+        return StopSignals.exitStatus(e.signal);
+      }
       Files.createDirectories(this.out);
       model.save(this.out, Map.of());
       String sha = sha256(this.out.resolve("model.safetensors"));
@@ -235,5 +251,19 @@ final class PretrainCommand implements Callable<Integer> {
     long s = Math.round(seconds);
     return s >= 3600 ? String.format(Locale.ROOT, "%dh%02dm", s / 3600, s / 60 % 60)
         : String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60);
+  }
+
+  /** Ends {@link Pretrainer#train} from its progress callback, between two steps. */
+  private static final class Stopped extends RuntimeException {
+    final String signal;
+    final int step;
+    final int steps;
+
+    Stopped(String signal, int step, int steps) {
+      super(signal, null, false, false);
+      this.signal = signal;
+      this.step = step;
+      this.steps = steps;
+    }
   }
 }

@@ -10,9 +10,9 @@ import sun.misc.Signal;
 import sun.misc.SignalHandler;
 
 /**
- * Ctrl-C ({@code SIGINT}) and {@code SIGTERM} while a run trains: the first asks the run to stop at the
- * next iteration boundary with a checkpoint, the second to stop now (the iteration in progress is lost,
- * the last checkpoint stays), the third halts the JVM.
+ * Ctrl-C ({@code SIGINT}) and {@code SIGTERM} during long work: the first asks it to stop at the next
+ * boundary (a training run: the next iteration, with a checkpoint), the second to stop now (a training run:
+ * the iteration in progress is lost, the last checkpoint stays), the third halts the JVM.
  *
  * <p>Without these handlers the JVM's own shutdown would begin at once, and libtorch's static state could
  * be destroyed while the compute thread is still inside a forward or backward pass: the process then dies
@@ -28,26 +28,29 @@ public final class StopSignals implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(StopSignals.class);
   private static final List<String> NAMES = List.of("INT", "TERM");
 
-  private final Consumer<String> atBoundary;
-  private final Consumer<String> now;
+  private final Reaction first;
+  private final Reaction second;
   private final AtomicInteger received = new AtomicInteger();
   private final List<Installed> installed = new ArrayList<>();
 
   private record Installed(Signal signal, SignalHandler previous) {}
 
-  private StopSignals(Consumer<String> atBoundary, Consumer<String> now) {
-    this.atBoundary = atBoundary;
-    this.now = now;
+  /**
+   * What a signal does.
+   *
+   * @param says printed to stderr after the signal's name, e.g. "stopping after the current iteration"
+   * @param does called with the signal's name, e.g. {@code SIGINT}
+   */
+  public record Reaction(String says, Consumer<String> does) {}
+
+  private StopSignals(Reaction first, Reaction second) {
+    this.first = first;
+    this.second = second;
   }
 
-  /**
-   * Installs the handlers.
-   *
-   * @param atBoundary called with the signal's name ({@code SIGINT}) on the first signal
-   * @param now called with the signal's name on the second
-   */
-  static StopSignals install(Consumer<String> atBoundary, Consumer<String> now) {
-    StopSignals s = new StopSignals(atBoundary, now);
+  /** Installs the handlers: {@code first} reacts to the first signal, {@code second} to the second. */
+  public static StopSignals install(Reaction first, Reaction second) {
+    StopSignals s = new StopSignals(first, second);
     for (String name : NAMES) {
       Signal signal = new Signal(name);
       try {
@@ -68,13 +71,11 @@ public final class StopSignals implements AutoCloseable {
     String name = "SIG" + signal.getName();
     int n = received.incrementAndGet();
     if (n == 1) {
-      System.err.println("skillsd: " + name + ": stopping after the current iteration with a checkpoint"
-          + " (again to stop now)");
-      atBoundary.accept(name);
+      System.err.println("skillsd: " + name + ": " + first.says() + " (again to stop now)");
+      first.does().accept(name);
     } else if (n == 2) {
-      System.err.println("skillsd: " + name + ": stopping now; the iteration in progress is lost"
-          + " (again to exit at once)");
-      now.accept(name);
+      System.err.println("skillsd: " + name + ": " + second.says() + " (again to exit at once)");
+      second.does().accept(name);
     } else {
       System.err.println("skillsd: " + name + ": exiting at once");
       Runtime.getRuntime().halt(128 + signal.getNumber());
@@ -96,6 +97,7 @@ public final class StopSignals implements AutoCloseable {
     return 1;
   }
 
+  /** Puts the handlers that were there before {@link #install} back. */
   @Override
   public void close() {
     for (Installed i : installed) {

@@ -168,8 +168,10 @@ public final class TrainingRun {
     // Installed until the actor system has terminated: a signal must not start the JVM's shutdown while the
     // compute thread may still be inside libtorch.
     StopSignals signals = StopSignals.install(
-        reason -> system.tell(new CoordinatorProtocol.Stop(reason, false)),
-        reason -> system.tell(new CoordinatorProtocol.Stop(reason, true)));
+        new StopSignals.Reaction("stopping after the current iteration, with a checkpoint",
+            reason -> system.tell(new CoordinatorProtocol.Stop(reason, false))),
+        new StopSignals.Reaction("stopping now; the iteration in progress is lost",
+            reason -> system.tell(new CoordinatorProtocol.Stop(reason, true))));
     try {
       system.tell(new CoordinatorProtocol.Start());
       result = waitFor(outcome, system);
