@@ -10,6 +10,7 @@ import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.skillsd.policies.compute.Scalars;
 import io.skillsd.policies.generation.GenerationRequest;
 import io.skillsd.policies.generation.Generator;
 import io.skillsd.policies.generation.SamplingParams;
@@ -191,7 +192,7 @@ public final class ModelBench {
     try (NDManager m = model.manager().newSubManager();
         GradientCollector gc = Engine.getInstance().newGradientCollector()) {
       NDArray logp = model.tokenLogProbs(m.create(ids, new Shape(b, t)), 1f); // [B, T], column 0 is 0
-      gc.backward(logp.sum().neg().div((float) b * (t - 1)));
+      gc.backward(logp.sum().neg().div(Scalars.of(logp.getManager(), (float) b * (t - 1))));
     }
     for (Map.Entry<String, NDArray> e : model.parameters().entrySet()) {
       try (NDArray g = e.getValue().getGradient()) {

@@ -15,6 +15,7 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.core.Embedding;
 import ai.djl.nn.core.Linear;
 import io.skillsd.policies.checkpoint.HostTensor;
+import io.skillsd.policies.compute.Scalars;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -332,7 +333,8 @@ public final class CausalLm implements AutoCloseable {
     // The last position predicts no token of the row: it stops before the LM head, so the head, the
     // log-softmax and their gradients run over [B, T-1] and on contiguous arrays.
     NDArray logits = logits(ids, Head.ALL_BUT_LAST); // [B, T-1, V]
-    NDArray logp = (temperature == 1f ? logits : logits.div(temperature)).logSoftmax(-1); // [B, T-1, V]
+    NDArray logp = (temperature == 1f ? logits : logits.div(Scalars.of(logits.getManager(), temperature)))
+        .logSoftmax(-1); // [B, T-1, V]
     NDArray next = ids.get(new NDIndex(":, 1:")).expandDims(-1); // [B, T-1, 1]
     NDArray picked = logp.gather(next, -1).squeeze(-1); // [B, T-1]
     NDArray first = ids.getManager().zeros(new Shape(b, 1), DataType.FLOAT32, ids.getDevice());
@@ -461,7 +463,7 @@ public final class CausalLm implements AutoCloseable {
     long kvh = qg.getShape().get(0) / b;
     long g = qg.getShape().get(1) / t;
     long s = kt.getShape().get(2);
-    NDArray scores = qg.matMul(kt).muli(scale).reshape(b, kvh, g, t, s).addi(bias);
+    NDArray scores = qg.matMul(kt).muli(Scalars.of(qg.getManager(), scale)).reshape(b, kvh, g, t, s).addi(bias);
     NDArray attn = scores.softmax(-1).reshape(b * kvh, g * t, s);
     return attn.matMul(vs);
   }
@@ -481,7 +483,8 @@ public final class CausalLm implements AutoCloseable {
   }
 
   private NDArray rmsNorm(NDArray x, NDArray weight) {
-    NDArray inv = x.square().mean(new int[] {-1}, true).addi((float) config.rmsNormEps()).pow(-0.5f);
+    NDArray inv = x.square().mean(new int[] {-1}, true).addi((float) config.rmsNormEps())
+        .pow(Scalars.of(x.getManager(), -0.5f));
     return x.mul(inv).mul(weight);
   }
 

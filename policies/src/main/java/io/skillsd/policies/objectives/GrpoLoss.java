@@ -1,6 +1,7 @@
 package io.skillsd.policies.objectives;
 
 import ai.djl.ndarray.NDArray;
+import io.skillsd.policies.compute.Scalars;
 import java.util.Optional;
 
 /**
@@ -91,7 +92,7 @@ public final class GrpoLoss {
               .sub(logpNew); // [B,T] log(π_ref/π_θ)
       NDArray k3 = logRatioRef.exp().sub(logRatioRef).sub(1f); // [B,T]
       NDArray klMean = k3.mul(mask).sum().div(N); // []
-      loss = loss.add(klMean.mul((float) beta));
+      loss = loss.add(klMean.mul(Scalars.of(klMean.getManager(), (float) beta)));
       refKl = klMean.getFloat();
     }
 

@@ -8,6 +8,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.ParameterList;
 import ai.djl.training.GradientCollector;
 import ai.djl.util.Pair;
+import io.skillsd.policies.compute.Scalars;
 import io.skillsd.policies.objectives.Objective;
 import io.skillsd.policies.objectives.ObjectiveSettings;
 import java.util.ArrayList;
@@ -185,7 +186,7 @@ public final class UpdateStep<I> implements AutoCloseable {
           NDArray term = maintenanceLoss(mb, maintenance);
           maintenanceLoss = term.getFloat();
           maintenanceTokens = maintenance.stream().mapToLong(UpdateStep::maskedTokens).sum();
-          total = total.add(term.mul((float) weight));
+          total = total.add(term.mul(Scalars.of(mb, (float) weight)));
         }
         loss = total.getFloat();
         if (Double.isFinite(loss)) {
