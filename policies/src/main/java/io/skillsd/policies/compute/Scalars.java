@@ -17,8 +17,9 @@ import ai.djl.ndarray.NDManager;
  * steps with a finite loss and a NaN gradient norm, and as runs of the same settings that drifted apart.
  *
  * <p>So every scalar operand of an operation under autograd comes from {@link #of}: a copy libtorch owns,
- * which autograd keeps alive itself. Without autograd (sampling, scoring, optimizer steps) the overloads are
- * safe: nothing keeps the operand.
+ * which autograd keeps alive itself (one extra copy of a 0-d array per call; constants such as RMSNorm's
+ * exponent are made once per model). Without autograd (sampling, scoring, optimizer steps) the overloads
+ * are safe: nothing keeps the operand.
  */
 public final class Scalars {
 

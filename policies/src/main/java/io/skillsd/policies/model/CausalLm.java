@@ -59,11 +59,14 @@ public final class CausalLm implements AutoCloseable {
   private final NDManager manager;
   private final Map<String, NDArray> parameters;
   private final float[] invFreq;
+  /** RMSNorm's exponent −1/2 as an operand autograd may keep ({@link Scalars}): made once, shared by every call. */
+  private final NDArray rmsExponent;
 
   private CausalLm(ModelConfig config, NDManager manager, Map<String, NDArray> parameters) {
     this.config = config;
     this.manager = manager;
     this.parameters = Collections.unmodifiableMap(parameters);
+    this.rmsExponent = Scalars.of(manager, -0.5f);
     int half = config.headDim() / 2;
     this.invFreq = new float[half];
     for (int i = 0; i < half; i++) {
@@ -438,8 +441,9 @@ public final class CausalLm implements AutoCloseable {
     NDArray kt = k.transpose(0, 1, 3, 2).reshape(b * kvh, d, s);
     NDArray vs = v.reshape(b * kvh, s, d);
     long rows = Math.max(1, Math.min(b, scoresPerGroup / (h * t * s)));
+    NDArray scaleOperand = Scalars.of(q.getManager(), scale); // kept by autograd: not a Java-memory scalar
     if (rows >= b) {
-      return attend(qg, kt, vs, bias, b, t, scale);
+      return attend(qg, kt, vs, bias, b, t, scaleOperand);
     }
     NDList groups = new NDList();
     for (long from = 0; from < b; from += rows) {
@@ -449,7 +453,7 @@ public final class CausalLm implements AutoCloseable {
       NDArray out;
       try (NDScope scope = new NDScope()) { // frees the group's scores before the next group's
         scope.suppressNotUsedWarning();
-        out = attend(qg.get(heads), kt.get(heads), vs.get(heads), groupBias, to - from, t, scale);
+        out = attend(qg.get(heads), kt.get(heads), vs.get(heads), groupBias, to - from, t, scaleOperand);
         NDScope.unregister(out);
       }
       NDScope.register(out);
@@ -459,11 +463,11 @@ public final class CausalLm implements AutoCloseable {
   }
 
   /** {@link #attention} of {@code b} rows: qg [b·KV, G·T, D], kt [b·KV, D, S], vs [b·KV, S, D]. */
-  private static NDArray attend(NDArray qg, NDArray kt, NDArray vs, NDArray bias, long b, long t, float scale) {
+  private static NDArray attend(NDArray qg, NDArray kt, NDArray vs, NDArray bias, long b, long t, NDArray scale) {
     long kvh = qg.getShape().get(0) / b;
     long g = qg.getShape().get(1) / t;
     long s = kt.getShape().get(2);
-    NDArray scores = qg.matMul(kt).muli(Scalars.of(qg.getManager(), scale)).reshape(b, kvh, g, t, s).addi(bias);
+    NDArray scores = qg.matMul(kt).muli(scale).reshape(b, kvh, g, t, s).addi(bias);
     NDArray attn = scores.softmax(-1).reshape(b * kvh, g * t, s);
     return attn.matMul(vs);
   }
@@ -483,8 +487,7 @@ public final class CausalLm implements AutoCloseable {
   }
 
   private NDArray rmsNorm(NDArray x, NDArray weight) {
-    NDArray inv = x.square().mean(new int[] {-1}, true).addi((float) config.rmsNormEps())
-        .pow(Scalars.of(x.getManager(), -0.5f));
+    NDArray inv = x.square().mean(new int[] {-1}, true).addi((float) config.rmsNormEps()).pow(rmsExponent);
     return x.mul(inv).mul(weight);
   }
 
