@@ -79,7 +79,7 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
     }
   }
 
-  private enum Phase { EVAL_BEFORE, TRAIN, EVAL, EVAL_AFTER, FINISHING, STOPPING, DONE }
+  private enum Phase { EVAL_BEFORE, TRAIN, EVAL, EVAL_AFTER, FINISHING, DONE }
 
   private final String runId;
   private final Path runDir;
@@ -408,7 +408,7 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
   private Behavior<Command> onFinished(Finished f) {
     EpisodeResult r = f.result();
     Episode e = r.episode();
-    if (inFlight.remove(e.episodeId()) == null || phase == Phase.STOPPING) {
+    if (inFlight.remove(e.episodeId()) == null) {
       return this;
     }
     results.add(r);
@@ -547,8 +547,8 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
 
   private Behavior<Command> onCrashed(Crashed c) {
     Episode e = c.episode();
-    if (inFlight.remove(e.episodeId()) == null || phase == Phase.STOPPING) {
-      return this; // finished normally, then stopped; or the run is stopping
+    if (inFlight.remove(e.episodeId()) == null) {
+      return this; // finished normally, then stopped
     }
     policy.tell(new PolicyServerProtocol.Leave(e.episodeId()));
     if (e.attempt() < settings.episodeRetries()) {
@@ -584,7 +584,7 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
       return onCrashed(new Crashed(f.episode()));
     }
     Episode e = o.episode();
-    if (inFlight.remove(e.episodeId()) == null || phase == Phase.STOPPING) {
+    if (inFlight.remove(e.episodeId()) == null) {
       return this;
     }
     // The node was lost, not the episode: it runs again elsewhere without using up its retries.
@@ -735,13 +735,13 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
         fmt((double) line.get("reward")), fmt((double) line.getOrDefault("loss", 0.0)),
         line.get("skills_selected"), fmt(teacherGap()), fmt(lastTrainSeconds), eta(eta));
     if (stopReason != null && iteration < settings.iterations()) {
-      stopWithCheckpoint();
+      writeCheckpoint(iterationCheckpoint()); // its arrival ends the run
       return this;
     }
     boolean checkpointDue = settings.checkpointEvery() > 0 && iteration % settings.checkpointEvery() == 0
         && iteration < settings.iterations();
     if (checkpointDue) {
-      writeCheckpoint("iter-" + String.format("%04d", iteration));
+      writeCheckpoint(iterationCheckpoint());
       return this;
     }
     continueAfterIteration();
@@ -785,11 +785,7 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
       complete(true, "finished");
       return Behaviors.stopped();
     }
-    if (phase == Phase.STOPPING) {
-      return stopped();
-    }
-    if (stopReason != null) { // asked while this periodic checkpoint was being written
-      phase = Phase.STOPPING;
+    if (stopReason != null) { // the stop's own checkpoint, or a periodic one being written when it was asked
       return stopped();
     }
     continueAfterIteration();
@@ -808,8 +804,6 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
       getContext().getLog().warn("stop now requested ({}) in iteration {}: the work in progress is abandoned",
           s.reason(), iteration);
       stopReason = s.reason();
-      inFlight.clear();
-      phase = Phase.STOPPING;
       return stopped();
     }
     if (stopReason != null || phase == Phase.FINISHING || phase == Phase.DONE) {
@@ -822,8 +816,6 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
       case EVAL_BEFORE -> {
         getContext().getLog().warn("stop requested ({}) before the first iteration: the run stops, nothing to save",
             s.reason());
-        inFlight.clear();
-        phase = Phase.STOPPING;
         return stopped();
       }
       case TRAIN -> {
@@ -835,20 +827,19 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
       default -> { // EVAL, EVAL_AFTER: the evaluation is abandoned; a resumed run evaluates again
         getContext().getLog().warn("stop requested ({}) during an evaluation: it is abandoned; checkpoint of iteration {}",
             s.reason(), iteration);
-        inFlight.clear();
         if (checkpointIteration == iteration) {
-          phase = Phase.STOPPING;
           return stopped();
         }
-        stopWithCheckpoint();
+        inFlight.clear(); // the evaluation's episodes that still report are dropped
+        writeCheckpoint(iterationCheckpoint());
         return this;
       }
     }
   }
 
-  private void stopWithCheckpoint() {
-    phase = Phase.STOPPING;
-    writeCheckpoint("iter-" + String.format("%04d", iteration));
+  /** The name of the current iteration's checkpoint (periodic, or a stop's). */
+  private String iterationCheckpoint() {
+    return String.format("iter-%04d", iteration);
   }
 
   /** Ends a run stopped on request; the checkpoint of the current iteration, if any, is written. */
