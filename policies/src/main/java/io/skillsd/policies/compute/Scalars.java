@@ -31,4 +31,9 @@ public final class Scalars {
       return overJavaMemory.duplicate();
     }
   }
+
+  /** {@code x · factor}, differentiable in {@code x}, with the factor from {@link #of}. */
+  public static NDArray times(NDArray x, float factor) {
+    return x.mul(of(x.getManager(), factor));
+  }
 }

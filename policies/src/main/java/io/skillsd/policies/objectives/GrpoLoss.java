@@ -92,7 +92,7 @@ public final class GrpoLoss {
               .sub(logpNew); // [B,T] log(π_ref/π_θ)
       NDArray k3 = logRatioRef.exp().sub(logRatioRef).sub(1f); // [B,T]
       NDArray klMean = k3.mul(mask).sum().div(N); // []
-      loss = loss.add(klMean.mul(Scalars.of(klMean.getManager(), (float) beta)));
+      loss = loss.add(Scalars.times(klMean, (float) beta));
       refKl = klMean.getFloat();
     }
 

@@ -109,7 +109,7 @@ public final class Objective {
     double wD = settings.distillationWeight();
 
     GrpoLoss.Result g = grpo.compute(in.logpNew(), in.logpOld(), in.adv(), in.mask(), in.logpRef());
-    NDArray loss = g.loss().mul(Scalars.of(g.loss().getManager(), (float) wR));
+    NDArray loss = Scalars.times(g.loss(), (float) wR);
 
     double distillationLoss = 0;
     long distilledTokens = 0;
@@ -125,13 +125,13 @@ public final class Objective {
       v = vocabularyKl.compute(logits, logq, in.mask(), in.skillMask());
       distillationLoss = v.loss().getFloat();
       distilledTokens = v.distilledTokens();
-      loss = loss.add(v.loss().mul(Scalars.of(v.loss().getManager(), (float) wD)));
+      loss = loss.add(Scalars.times(v.loss(), (float) wD));
     } else if (wD > 0) {
       if (s == null) {
         throw missing("logpTeacher");
       }
       distillationLoss = s.loss().getFloat();
-      loss = loss.add(s.loss().mul(Scalars.of(s.loss().getManager(), (float) wD)));
+      loss = loss.add(Scalars.times(s.loss(), (float) wD));
     } else if (s != null) {
       distillationLoss = s.loss().getFloat();
     }

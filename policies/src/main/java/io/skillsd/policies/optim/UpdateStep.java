@@ -186,7 +186,7 @@ public final class UpdateStep<I> implements AutoCloseable {
           NDArray term = maintenanceLoss(mb, maintenance);
           maintenanceLoss = term.getFloat();
           maintenanceTokens = maintenance.stream().mapToLong(UpdateStep::maskedTokens).sum();
-          total = total.add(term.mul(Scalars.of(mb, (float) weight)));
+          total = total.add(Scalars.times(term, (float) weight));
         }
         loss = total.getFloat();
         if (Double.isFinite(loss)) {
