@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
         EnvCommand.class,
         PretrainCommand.class,
         io.skillsd.actors.train.TrainCommand.class,
+        io.skillsd.actors.train.EvalCommand.class,
         io.skillsd.actors.experiment.ExperimentCommand.class,
         NodeCommand.class,
         ClusterCommand.class,

@@ -174,9 +174,9 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
     this.skillSummarizer = skillSummarizer;
     Environment probe = environments.get();
     this.trainTasks = probe.tasks().train();
-    List<Task> test = probe.tasks().test();
-    this.evalTasks = settings.evalEpisodes() > 0 && settings.evalEpisodes() < test.size()
-        ? test.subList(0, settings.evalEpisodes()) : test;
+    List<Task> split = settings.evalSplit() == TrainSettings.EvalSplit.TRAIN ? trainTasks : probe.tasks().test();
+    this.evalTasks = settings.evalEpisodes() > 0 && settings.evalEpisodes() < split.size()
+        ? split.subList(0, settings.evalEpisodes()) : split;
     if (trainTasks.isEmpty()) {
       throw new IllegalArgumentException("environment '" + probe.name() + "' has no training tasks");
     }
@@ -225,9 +225,14 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
 
   private Behavior<Command> onStart() {
     runStartNanos = System.nanoTime();
-    getContext().getLog().info("run {}: {} iterations of {} tasks x {} episodes, algorithm {}, {} held-out tasks",
-        runId, settings.iterations(), settings.tasksPerIteration(), settings.groupSize(),
-        settings.objective().algorithm(), evalTasks.size());
+    if (settings.iterations() == 0) {
+      getContext().getLog().info("run {}: an evaluation only, {} tasks of the {} split, temperature {}", runId,
+          evalTasks.size(), splitName(), settings.evalTemperature());
+    } else {
+      getContext().getLog().info("run {}: {} iterations of {} tasks x {} episodes, algorithm {}, {} held-out tasks",
+          runId, settings.iterations(), settings.tasksPerIteration(), settings.groupSize(),
+          settings.objective().algorithm(), evalTasks.size());
+    }
     if (resume.isPresent()) {
       CheckpointState r = resume.get();
       iteration = r.iteration();
@@ -280,9 +285,12 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
     line.put("heldout_success", stats.success());
     line.put("heldout_completion", stats.completion());
     line.put("heldout_format_rate", stats.formatRate());
+    line.put("split", splitName());
     line.put("eval_seconds", seconds(System.nanoTime() - iterationStartNanos));
     recorder.metrics(line);
     recorder.trajectories("eval-" + String.format("%04d", iteration), results, Map.of(), Map.of());
+    summary.put("last_eval", Map.of("split", splitName(), "iteration", iteration, "episodes", stats.episodes(),
+        "success", stats.success(), "completion", stats.completion(), "format_rate", stats.formatRate()));
     if (phase == Phase.EVAL_BEFORE) {
       summary.put("heldout_success_before", stats.success());
       summary.put("heldout_completion_before", stats.completion());
@@ -291,9 +299,14 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
       summary.put("heldout_success_after", stats.success());
       summary.put("heldout_completion_after", stats.completion());
     }
-    getContext().getLog().info("held-out ({}, iteration {}): success {} completion {} format {} over {} episodes",
-        label, iteration, pct(stats.success()), pct(stats.completion()), pct(stats.formatRate()), stats.episodes());
+    getContext().getLog().info("{} ({}, iteration {}): success {} completion {} format {} over {} episodes",
+        settings.evalSplit() == TrainSettings.EvalSplit.TEST ? "held-out" : "train split", label, iteration,
+        pct(stats.success()), pct(stats.completion()), pct(stats.formatRate()), stats.episodes());
     afterEval();
+  }
+
+  private String splitName() {
+    return settings.evalSplit().name().toLowerCase(java.util.Locale.ROOT);
   }
 
   private void afterEval() {
@@ -793,6 +806,10 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
   }
 
   private void finishRun() {
+    if (settings.iterations() == 0) { // an evaluation only: nothing to save, the weights are the model it loaded
+      complete(true, "finished");
+      return;
+    }
     phase = Phase.FINISHING;
     writeCheckpoint("final");
   }
@@ -844,7 +861,10 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
 
   /** Ends a run stopped on request; the checkpoint of the current iteration, if any, is written. */
   private Behavior<Command> stopped() {
-    String message = checkpointIteration < 0
+    String message = settings.iterations() == 0
+        ? "stopped (" + stopReason + ") during the evaluation, after " + results.size() + " of " + evalTasks.size()
+            + " episodes; no result written"
+        : checkpointIteration < 0
         ? "stopped (" + stopReason + ") before a checkpoint was written; nothing to resume from"
         : "stopped (" + stopReason + "); checkpoint of iteration " + checkpointIteration + " of "
             + settings.iterations() + ": continue with ./skillsd train --resume " + runDir;

@@ -35,6 +35,14 @@ public final class RunDirectory {
    * is already taken is an error (resume uses {@link #open(Path)}); an automatic id gets a numeric suffix.
    */
   public static RunDirectory create(SkillsdSettings settings, Clock clock) {
+    return create(settings, clock, "");
+  }
+
+  /**
+   * As {@link #create(SkillsdSettings, Clock)}, with {@code kind} appended to an automatic id (e.g.
+   * {@code 20261127-001500-sokoban-eval}); an id set in the settings is used as it is.
+   */
+  public static RunDirectory create(SkillsdSettings settings, Clock clock, String kind) {
     Path parent = settings.run().dir();
     try {
       Files.createDirectories(parent);
@@ -50,7 +58,8 @@ public final class RunDirectory {
         }
         dir = new RunDirectory(id, root);
       } else {
-        String base = ID_TIME.format(clock.instant()) + "-" + settings.environment().name();
+        String base = ID_TIME.format(clock.instant()) + "-" + settings.environment().name()
+            + (kind.isEmpty() ? "" : "-" + kind);
         dir = null;
         for (int n = 0; dir == null; n++) {
           String id = n == 0 ? base : base + "-" + n;

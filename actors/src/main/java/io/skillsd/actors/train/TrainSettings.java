@@ -30,6 +30,7 @@ public record TrainSettings(
     int evalEvery,
     int evalEpisodes,
     float evalTemperature,
+    EvalSplit evalSplit,
     int checkpointEvery,
     int maxStaleness,
     int episodeRetries,
@@ -49,6 +50,14 @@ public record TrainSettings(
     SUCCESS,
     /** The environment's summed step rewards (shaped; can make GRPO prefer short failures). */
     RETURN
+  }
+
+  /** Which of the environment's task splits evaluations play. */
+  public enum EvalSplit {
+    /** The held-out tasks (the default). */
+    TEST,
+    /** The training tasks. */
+    TRAIN
   }
 
   /** Whether the run keeps the initial weights θ₀ (the maintenance term's KL to them is on). */
@@ -166,6 +175,7 @@ public record TrainSettings(
         r.intIn("eval-every", 0, 10_000_000),
         r.intIn("eval-episodes", 0, 1_000_000),
         (float) r.doubleIn("eval-temperature", 0.0, 10.0),
+        r.enumValue("eval-split", EvalSplit.class),
         r.intIn("checkpoint-every", 0, 10_000_000),
         r.intIn("max-staleness", 0, 1000),
         r.intIn("episode-retries", 0, 100),

@@ -64,7 +64,7 @@ public final class TrainingRun {
    */
   public static Result run(SkillsdSettings settings, Optional<io.skillsd.actors.coordinator.RolloutPool.Factory> pool) {
     Prepared p = prepare(settings);
-    RunDirectory run = RunDirectory.create(settings, Clock.systemUTC());
+    RunDirectory run = RunDirectory.create(settings, Clock.systemUTC(), p.train().iterations() == 0 ? "eval" : "");
     try (RunLogging logging = RunLogging.attach(run);
         TrainingModels models = TrainingModels.load(p.train().model(), p.train().modelSeed(), device(settings))) {
       if (p.train().keepsInitialWeights()) {
@@ -168,7 +168,8 @@ public final class TrainingRun {
     // Installed until the actor system has terminated: a signal must not start the JVM's shutdown while the
     // compute thread may still be inside libtorch.
     StopSignals signals = StopSignals.install(
-        new StopSignals.Reaction("stopping after the current iteration, with a checkpoint",
+        new StopSignals.Reaction(p.train().iterations() == 0 ? "stopping the evaluation"
+            : "stopping after the current iteration, with a checkpoint",
             reason -> system.tell(new CoordinatorProtocol.Stop(reason, false))),
         new StopSignals.Reaction("stopping now; the iteration in progress is lost",
             reason -> system.tell(new CoordinatorProtocol.Stop(reason, true))));

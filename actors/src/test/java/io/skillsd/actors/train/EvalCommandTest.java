@@ -1,0 +1,128 @@
+package io.skillsd.actors.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.skillsd.actors.cli.CliRun;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code skillsd eval}: a checkpoint played on a split through the actor runtime, recorded as a run of zero
+ * iterations; a checkpoint inside a run takes that run's settings.
+ */
+class EvalCommandTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void evaluatesTheTrainingSplitAndRecordsEveryEpisodeWithoutACheckpoint() throws IOException {
+    Path evals = dir.resolve("evals");
+    CliRun run = CliRun.of("eval", "--checkpoint", baseAgent().toString(), "--split", "train", "--episodes", "3",
+        "-D", "skillsd.run.dir=" + evals, "-D", "skillsd.environment.options.sokoban.preset=ragen");
+    assertEquals(0, run.code(), run.out() + run.err());
+    assertTrue(run.out().contains("train split: success "), run.out());
+    assertTrue(run.out().contains("over 3 episodes (greedy, skills off)"), run.out());
+    assertTrue(run.out().contains("evaluation finished"), run.out());
+
+    Path runDir = onlyRun(evals);
+    assertTrue(runDir.getFileName().toString().endsWith("-sokoban-eval"), runDir.toString());
+    assertFalse(Files.exists(runDir.resolve("checkpoints")), "an evaluation saves no weights");
+    JsonNode summary = JSON.readTree(runDir.resolve("summary.json").toFile());
+    assertTrue(summary.path("ok").asBoolean(), summary.toString());
+    assertEquals("train", summary.path("summary").path("last_eval").path("split").asText(), summary.toString());
+
+    List<JsonNode> evalLines = new ArrayList<>();
+    for (String line : Files.readAllLines(runDir.resolve("metrics.jsonl"))) {
+      JsonNode n = JSON.readTree(line);
+      if (n.path("type").asText().equals("eval")) {
+        evalLines.add(n);
+      }
+    }
+    assertEquals(1, evalLines.size(), "one evaluation line");
+    assertEquals("train", evalLines.get(0).path("split").asText());
+    assertEquals(3, evalLines.get(0).path("heldout_episodes").asInt());
+
+    List<String> episodes = Files.readAllLines(runDir.resolve("trajectories/eval-0000.jsonl"));
+    assertEquals(3, episodes.size());
+    for (String e : episodes) {
+      String task = JSON.readTree(e).path("task").asText();
+      assertTrue(task.contains("/train/"), "a training task: " + task);
+    }
+  }
+
+  @Test
+  void aCheckpointInsideARunIsEvaluatedWithThatRunsSettings() throws IOException {
+    // A run directory whose config allows one turn per episode and names its own id and parent folder.
+    Path runDir = dir.resolve("some-run");
+    Path checkpoint = runDir.resolve("checkpoints/final");
+    Files.createDirectories(checkpoint);
+    try (Stream<Path> files = Files.list(baseAgent())) {
+      for (Path f : files.toList()) {
+        Files.copy(f, checkpoint.resolve(f.getFileName()));
+      }
+    }
+    Files.writeString(runDir.resolve("config.conf"), String.join("\n",
+        "skillsd.run.dir = \"" + dir.resolve("elsewhere") + "\"",
+        "skillsd.run.id = some-run",
+        "skillsd.train.max-turns = 1",
+        "skillsd.environment.options.sokoban.preset = ragen", ""));
+
+    Path evals = dir.resolve("evals");
+    CliRun run = CliRun.of("eval", "--checkpoint", checkpoint.toString(), "--episodes", "4",
+        "-D", "skillsd.run.dir=" + evals);
+    assertEquals(0, run.code(), run.out() + run.err());
+    assertTrue(run.out().contains("the settings of the run it belongs to"), run.out());
+    assertTrue(run.out().contains("test split: success "), run.out());
+    assertFalse(Files.exists(dir.resolve("elsewhere")), "the run's own folder is not reused");
+
+    Path evalRun = onlyRun(evals);
+    List<String> episodes = Files.readAllLines(evalRun.resolve("trajectories/eval-0000.jsonl"));
+    assertEquals(4, episodes.size());
+    for (String e : episodes) {
+      JsonNode ep = JSON.readTree(e);
+      assertTrue(ep.path("task").asText().contains("/test/"), ep.path("task").asText());
+      assertEquals(1, ep.path("turns").size(), "the run's max-turns = 1 holds: " + e);
+    }
+  }
+
+  @Test
+  void badArgumentsAreUsageErrors() {
+    CliRun split = CliRun.of("eval", "--checkpoint", baseAgent().toString(), "--split", "valid");
+    assertEquals(2, split.code());
+    assertTrue(split.err().contains("--split must be test or train"), split.err());
+
+    CliRun missing = CliRun.of("eval", "--checkpoint", dir.resolve("nope").toString());
+    assertEquals(2, missing.code());
+    assertTrue(missing.err().contains("no such checkpoint directory"), missing.err());
+
+    CliRun model = CliRun.of("eval", "--checkpoint", "builtin:tiny", "-D", "skillsd.policy.model=builtin:base");
+    assertEquals(2, model.code());
+    assertTrue(model.err().contains("is --checkpoint"), model.err());
+  }
+
+  private static Path onlyRun(Path parent) throws IOException {
+    try (Stream<Path> runs = Files.list(parent)) {
+      List<Path> all = runs.filter(Files::isDirectory).toList();
+      assertEquals(1, all.size(), "one run directory in " + parent + ": " + all);
+      return all.get(0);
+    }
+  }
+
+  /** The shipped base agent, where the launcher's {@code skillsd.home} (set for tests too) puts it. */
+  private static Path baseAgent() {
+    return io.skillsd.actors.policy.TrainingModels.checkpointPath("models/base-agent");
+  }
+}
