@@ -3,7 +3,6 @@ package io.skillsd.actors.cluster;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -19,8 +18,6 @@ import java.util.concurrent.TimeUnit;
  * force); a shutdown hook does the same if this JVM is stopped first.
  */
 public final class LocalCluster implements AutoCloseable {
-
-  private static final String MAIN = "io.skillsd.actors.cli.SkillsdCli";
 
   private final Process learner;
   private final List<Process> rollouts;
@@ -60,25 +57,14 @@ public final class LocalCluster implements AutoCloseable {
   }
 
   private static List<String> node(String role, String host, int port, String seed, List<String> nodeArgs) {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      if (arg.startsWith("-D") || arg.startsWith("-X") || arg.startsWith("--add-opens") || arg.startsWith("--enable-native-access")) {
-        cmd.add(arg);
-      }
-    }
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add(MAIN);
-    cmd.addAll(List.of("node", "--role", role, "--host", host, "--port", Integer.toString(port), "--seed", seed));
-    cmd.addAll(nodeArgs);
-    return cmd;
+    List<String> args = new ArrayList<>(List.of("node", "--role", role, "--host", host, "--port",
+        Integer.toString(port), "--seed", seed));
+    args.addAll(nodeArgs);
+    return args;
   }
 
-  private static Process launch(List<String> cmd, Optional<Path> log) {
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-    pb.environment().putIfAbsent("DJL_OFFLINE", "true");
-    pb.environment().putIfAbsent("OPT_OUT_TRACKING", "true");
+  private static Process launch(List<String> args, Optional<Path> log) {
+    ProcessBuilder pb = SkillsdJvm.processBuilder(args).redirectErrorStream(true);
     if (log.isPresent()) {
       File f = log.get().toFile();
       pb.redirectOutput(ProcessBuilder.Redirect.appendTo(f));
@@ -88,7 +74,7 @@ public final class LocalCluster implements AutoCloseable {
     try {
       return pb.start();
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot start " + cmd.get(0), e);
+      throw new UncheckedIOException("cannot start " + pb.command().get(0), e);
     }
   }
 

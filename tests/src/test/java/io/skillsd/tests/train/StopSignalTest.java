@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.skillsd.actors.cluster.SkillsdJvm;
 import io.skillsd.actors.train.TrainingRun;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -90,26 +90,13 @@ class StopSignalTest {
   }
 
   private static Process start(Path work, Map<String, String> overrides, Path log) throws IOException {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      if (arg.startsWith("-D") || arg.startsWith("-X") || arg.startsWith("--add-opens")) {
-        cmd.add(arg);
-      }
-    }
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add("io.skillsd.actors.cli.SkillsdCli");
-    cmd.add("train");
+    List<String> args = new ArrayList<>(List.of("train"));
     overrides.forEach((key, value) -> {
-      cmd.add("-D");
-      cmd.add(key + "=" + value);
+      args.add("-D");
+      args.add(key + "=" + value);
     });
-    ProcessBuilder pb = new ProcessBuilder(cmd).directory(work.toFile()).redirectErrorStream(true)
-        .redirectOutput(log.toFile());
-    pb.environment().putIfAbsent("DJL_OFFLINE", "true");
-    pb.environment().putIfAbsent("OPT_OUT_TRACKING", "true");
-    return pb.start();
+    return SkillsdJvm.processBuilder(args).directory(work.toFile()).redirectErrorStream(true)
+        .redirectOutput(log.toFile()).start();
   }
 
   private static List<Integer> trainLines(Path metrics) throws IOException {
