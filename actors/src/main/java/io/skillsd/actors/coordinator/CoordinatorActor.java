@@ -285,6 +285,7 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
     line.put("heldout_success", stats.success());
     line.put("heldout_completion", stats.completion());
     line.put("heldout_format_rate", stats.formatRate());
+    line.put("context_full", stats.contextFull());
     line.put("split", splitName());
     line.put("eval_seconds", seconds(System.nanoTime() - iterationStartNanos));
     recorder.metrics(line);
@@ -715,6 +716,7 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
     line.put("reward", results.stream().mapToDouble(this::reward).average().orElse(0));
     line.put("format_rate", stats.formatRate());
     line.put("turns", stats.meanTurns());
+    line.put("context_full", stats.contextFull());
     line.put("skills_selected", selections.stream().filter(Optional::isPresent).count());
     line.put("teacher_scored", teacherLogp.size());
     if (settings.teacherSkill() == TrainSettings.TeacherSkill.GROUP_SUCCESS) {

@@ -70,6 +70,9 @@ final class RunRecorder implements AutoCloseable {
         line.put("success", t.metrics().success());
         line.put("completion", t.metrics().completion());
         line.put("return", t.totalReward());
+        if (r.contextFull()) {
+          line.put("contextFull", true); // ended because the dialogue filled the model's context
+        }
         line.putAll(extra.getOrDefault(r.episode().episodeId(), Map.of()));
         line.put("firstObservation", t.firstObservation());
         List<Map<String, Object>> turns = new ArrayList<>();

@@ -34,6 +34,7 @@ public final class PolicyServerActor extends AbstractBehavior<Command> {
   private final boolean lockstep;
   private final java.util.Set<String> expected = new java.util.HashSet<>();
   private final List<Generate> pending = new ArrayList<>();
+  private boolean warnedContextFull;
   /** Per running episode, the keys and values of its dialogue so far: each turn computes only its new tokens. */
   private final Map<String, io.skillsd.policies.model.KvCache.RowState> sessions = new java.util.HashMap<>();
   private boolean flushQueued;
@@ -185,8 +186,28 @@ public final class PolicyServerActor extends AbstractBehavior<Command> {
     }
   }
 
-  private void runBatch(List<Generate> batch, io.skillsd.policies.model.CausalLm network,
+  private void runBatch(List<Generate> requested, io.skillsd.policies.model.CausalLm network,
       io.skillsd.policies.generation.PrefixCache prefixes) {
+    // A dialogue that already fills the context cannot be answered; its episode ends (the runner reports it
+    // truncated) instead of failing the whole batch.
+    int context = network.config().maxPositionEmbeddings();
+    List<Generate> batch = new ArrayList<>(requested.size());
+    for (Generate g : requested) {
+      if (g.transcript().length() >= context) {
+        if (!warnedContextFull) { // then counted per iteration (context_full in metrics.jsonl)
+          warnedContextFull = true;
+          getContext().getLog().warn("episode {}: its dialogue of {} tokens fills the model's context of {}; it ends "
+              + "there (such episodes are counted as context_full in metrics.jsonl; this is logged once)",
+              g.episodeId(), g.transcript().length(), context);
+        }
+        g.replyTo().tell(Generated.contextFull(g.episodeId(), models.version()));
+      } else {
+        batch.add(g);
+      }
+    }
+    if (batch.isEmpty()) {
+      return;
+    }
     io.skillsd.policies.compute.GradMode.offOnThisThread();
     List<Integer> stops = models.format().stopTokens();
     List<GenerationRequest> requests = new ArrayList<>(batch.size());
@@ -223,7 +244,7 @@ public final class PolicyServerActor extends AbstractBehavior<Command> {
       int textLength = sampled.length > 0 && sampled[sampled.length - 1] == end ? sampled.length - 1 : sampled.length;
       String text = models.format().tokenizer().decode(Arrays.copyOf(sampled, textLength));
       Generate g = batch.get(i);
-      g.replyTo().tell(new Generated(g.episodeId(), sampled, gen.logProbs(), text, models.version(), batch.size()));
+      g.replyTo().tell(new Generated(g.episodeId(), sampled, gen.logProbs(), text, models.version(), batch.size(), false));
     }
     getContext().getLog().debug("batch {} of {} requests: {} tokens in {} ms", batches, batch.size(), tokens, micros / 1000);
   }

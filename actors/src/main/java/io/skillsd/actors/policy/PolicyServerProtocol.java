@@ -37,8 +37,17 @@ public final class PolicyServerProtocol {
    * @param text the reply's text without the end-of-turn token
    * @param version the weights version that sampled it
    * @param batchSize how many requests shared the batched forward passes (for throughput metrics)
+   * @param contextFull the dialogue already fills the model's context, so nothing was sampled (no tokens,
+   *     empty text): the episode cannot go on
    */
-  public record Generated(String episodeId, int[] tokens, float[] logProbs, String text, long version, int batchSize) {}
+  public record Generated(String episodeId, int[] tokens, float[] logProbs, String text, long version, int batchSize,
+      boolean contextFull) {
+
+    /** The reply to a dialogue that already fills the model's context. */
+    static Generated contextFull(String episodeId, long version) {
+      return new Generated(episodeId, new int[0], new float[0], "", version, 0, true);
+    }
+  }
 
   /**
    * Episode {@code episodeId} is starting and will send requests until it {@link Leave}s. In lockstep

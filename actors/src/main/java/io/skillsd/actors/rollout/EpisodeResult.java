@@ -13,9 +13,11 @@ import java.util.Objects;
  * @param generateMillis time spent waiting for the policy
  * @param envMillis time spent in the environment
  * @param node where the episode ran: {@link #LOCAL} in a single JVM, a cluster node's address otherwise
+ * @param contextFull the episode ended because its dialogue filled the model's context, before the
+ *     environment or the turn limit ended it
  */
 public record EpisodeResult(Episode episode, Trajectory trajectory, Transcript transcript, float[] logpOld,
-    long version, long generateMillis, long envMillis, String node) {
+    long version, long generateMillis, long envMillis, String node, boolean contextFull) {
 
   /** The {@link #node} of an episode played in the coordinator's own JVM. */
   public static final String LOCAL = "local";
@@ -30,14 +32,20 @@ public record EpisodeResult(Episode episode, Trajectory trajectory, Transcript t
     }
   }
 
-  /** A result of an episode played in this JVM. */
+  /** A result of an episode played in this JVM that the environment or the turn limit ended. */
   public EpisodeResult(Episode episode, Trajectory trajectory, Transcript transcript, float[] logpOld, long version,
       long generateMillis, long envMillis) {
-    this(episode, trajectory, transcript, logpOld, version, generateMillis, envMillis, LOCAL);
+    this(episode, trajectory, transcript, logpOld, version, generateMillis, envMillis, LOCAL, false);
   }
 
   /** The same result, played on {@code node}. */
   public EpisodeResult withNode(String node) {
-    return new EpisodeResult(episode, trajectory, transcript, logpOld, version, generateMillis, envMillis, node);
+    return new EpisodeResult(episode, trajectory, transcript, logpOld, version, generateMillis, envMillis, node,
+        contextFull);
+  }
+
+  /** The same result, marked as ended by a full context. */
+  public EpisodeResult endedByContext() {
+    return new EpisodeResult(episode, trajectory, transcript, logpOld, version, generateMillis, envMillis, node, true);
   }
 }

@@ -156,6 +156,13 @@ public final class EpisodeRunnerActor extends AbstractBehavior<EpisodeRunnerActo
   private Behavior<Command> onReply(Reply r) {
     PolicyServerProtocol.Generated g = r.generated();
     generateNanos += System.nanoTime() - askedAt;
+    if (g.contextFull()) {
+      // The dialogue fills the model's context: the episode ends with the turns it played (a truncation,
+      // like the turn limit), counted apart so a run shows how often its context was too short.
+      getContext().getLog().info("episode {} ends after {} turns: its dialogue of {} tokens fills the model's context",
+          episode.episodeId(), turns.size(), transcript.length());
+      return finish(true);
+    }
     version = Math.min(version, g.version());
     int before = transcript.length();
     transcript = transcript.appendSampled(g.tokens());
@@ -168,17 +175,22 @@ public final class EpisodeRunnerActor extends AbstractBehavior<EpisodeRunnerActo
     turns.add(new Trajectory.Turn(g.text(), result));
     getContext().getLog().debug("turn {}: reward {} valid {} done {}", turn, result.reward(), result.actionValid(), result.done());
     if (result.done() || turn >= maxTurns) {
-      Trajectory trajectory = new Trajectory(env.name(), episode.task(), env.instructions(), firstObservation, turns, env.metrics());
-      getContext().getLog().debug("episode {} finished: {} turns, success {}, completion {}, return {}",
-          episode.episodeId(), turns.size(), trajectory.metrics().success(),
-          String.format("%.2f", trajectory.metrics().completion()), String.format("%.2f", trajectory.totalReward()));
-      policy.tell(new PolicyServerProtocol.Leave(episode.episodeId()));
-      replyTo.tell(trainingView(trajectory));
-      return Behaviors.stopped();
+      return finish(false);
     }
     transcript = format.observe(transcript, result.observation());
     logpOld = Arrays.copyOf(logpOld, transcript.length());
     askPolicy();
     return this;
+  }
+
+  private Behavior<Command> finish(boolean contextFull) {
+    Trajectory trajectory = new Trajectory(env.name(), episode.task(), env.instructions(), firstObservation, turns, env.metrics());
+    getContext().getLog().debug("episode {} finished: {} turns, success {}, completion {}, return {}",
+        episode.episodeId(), turns.size(), trajectory.metrics().success(),
+        String.format("%.2f", trajectory.metrics().completion()), String.format("%.2f", trajectory.totalReward()));
+    policy.tell(new PolicyServerProtocol.Leave(episode.episodeId()));
+    EpisodeResult result = trainingView(trajectory);
+    replyTo.tell(contextFull ? result.endedByContext() : result);
+    return Behaviors.stopped();
   }
 }

@@ -118,7 +118,7 @@ final class MessageSweep {
           (io.skillsd.actors.rollout.Episode) sample(io.skillsd.actors.rollout.Episode.class, () -> null),
           (io.skillsd.environments.Trajectory) sample(io.skillsd.environments.Trajectory.class, () -> null),
           (io.skillsd.policies.prompt.Transcript) sample(io.skillsd.policies.prompt.Transcript.class, () -> null),
-          new float[] {0f, -0.5f, -1.25f}, 3, 10, 20, "127.0.0.1:2552"),
+          new float[] {0f, -0.5f, -1.25f}, 3, 10, 20, "127.0.0.1:2552", true),
       io.skillsd.actors.cluster.RolloutWorkerProtocol.WeightsChunk.class, refs ->
           new io.skillsd.actors.cluster.RolloutWorkerProtocol.WeightsChunk(4, 1, 3, "model.norm.weight", new long[] {2, 3},
               6, new float[] {0.5f, -2f, 3.25f}, (akka.actor.typed.ActorRef<io.skillsd.actors.cluster.RolloutWorkerProtocol.Reply>) refs.get()));

@@ -68,12 +68,7 @@ class EvalCommandTest {
     // A run directory whose config allows one turn per episode and names its own id and parent folder.
     Path runDir = dir.resolve("some-run");
     Path checkpoint = runDir.resolve("checkpoints/final");
-    Files.createDirectories(checkpoint);
-    try (Stream<Path> files = Files.list(baseAgent())) {
-      for (Path f : files.toList()) {
-        Files.copy(f, checkpoint.resolve(f.getFileName()));
-      }
-    }
+    copyBaseAgent(checkpoint);
     Files.writeString(runDir.resolve("config.conf"), String.join("\n",
         "skillsd.run.dir = \"" + dir.resolve("elsewhere") + "\"",
         "skillsd.run.id = some-run",
@@ -99,6 +94,37 @@ class EvalCommandTest {
   }
 
   @Test
+  void anEpisodeWhoseDialogueFillsTheModelsContextEndsThereAndIsCounted() throws IOException {
+    // The base agent with a context of 200 tokens: a first turn fits, a dialogue of two turns does not.
+    Path shortContext = dir.resolve("short-context");
+    copyBaseAgent(shortContext);
+    Path config = shortContext.resolve("config.json");
+    String json = Files.readString(config);
+    assertTrue(json.contains("\"max_position_embeddings\" : 4096"), json);
+    Files.writeString(config, json.replace("\"max_position_embeddings\" : 4096", "\"max_position_embeddings\" : 200"));
+
+    Path evals = dir.resolve("evals");
+    CliRun run = CliRun.of("eval", "--checkpoint", shortContext.toString(), "--episodes", "8",
+        "-D", "skillsd.run.dir=" + evals, "-D", "skillsd.environment.options.sokoban.preset=ragen");
+    assertEquals(0, run.code(), "the run goes on: " + run.out() + run.err());
+    Path runDir = onlyRun(evals);
+    int cut = 0;
+    List<String> episodes = Files.readAllLines(runDir.resolve("trajectories/eval-0000.jsonl"));
+    assertEquals(8, episodes.size(), "every episode is reported");
+    for (String e : episodes) {
+      JsonNode ep = JSON.readTree(e);
+      if (ep.path("contextFull").asBoolean(false)) {
+        cut++;
+        assertTrue(ep.path("turns").size() >= 1, "it ends with the turns it played: " + e);
+        assertFalse(ep.path("success").asBoolean(), e);
+      }
+    }
+    assertTrue(cut > 0, "some dialogue outgrows 200 tokens");
+    JsonNode line = JSON.readTree(Files.readAllLines(runDir.resolve("metrics.jsonl")).get(0));
+    assertEquals(cut, line.path("context_full").asInt(), line.toString());
+  }
+
+  @Test
   void badArgumentsAreUsageErrors() {
     CliRun split = CliRun.of("eval", "--checkpoint", baseAgent().toString(), "--split", "valid");
     assertEquals(2, split.code());
@@ -111,6 +137,15 @@ class EvalCommandTest {
     CliRun model = CliRun.of("eval", "--checkpoint", "builtin:tiny", "-D", "skillsd.policy.model=builtin:base");
     assertEquals(2, model.code());
     assertTrue(model.err().contains("is --checkpoint"), model.err());
+  }
+
+  private static void copyBaseAgent(Path to) throws IOException {
+    Files.createDirectories(to);
+    try (Stream<Path> files = Files.list(baseAgent())) {
+      for (Path f : files.toList()) {
+        Files.copy(f, to.resolve(f.getFileName()));
+      }
+    }
   }
 
   private static Path onlyRun(Path parent) throws IOException {
