@@ -73,6 +73,13 @@ public final class RunReport {
               + "td,th{border:1px solid #ccc;padding:0.2em 0.6em;text-align:right;}</style></head><body>\n");
       html.append("<h1>Run ").append(escape(runDir.getFileName().toString())).append("</h1>\n");
       html.append(summaryTable(runDir, train, eval));
+      if (train.isEmpty()) { // an evaluation alone (skillsd eval): nothing per iteration to chart
+        html.append("<p>An evaluation only: no training iterations, so no charts. Every episode is in "
+            + "<code>trajectories/eval-0000.jsonl</code>.</p>\n</body></html>\n");
+        Path out = runDir.resolve(FILE);
+        Files.writeString(out, html, StandardCharsets.UTF_8);
+        return out;
+      }
       for (Chart c : CHARTS_SPEC) {
         JFreeChart chart = render(c, train, eval);
         ChartUtils.saveChartAsPNG(charts.resolve(c.file()).toFile(), chart, 900, 420);
@@ -124,7 +131,15 @@ public final class RunReport {
   private static String summaryTable(Path runDir, List<JsonNode> train, List<JsonNode> eval) throws IOException {
     Map<String, String> rows = new LinkedHashMap<>();
     rows.put("iterations", Integer.toString(train.size()));
-    if (!eval.isEmpty()) {
+    if (train.isEmpty() && eval.size() == 1) {
+      JsonNode e = eval.get(0);
+      rows.put("split", e.path("split").asText("test"));
+      rows.put("episodes", e.path("heldout_episodes").asText());
+      rows.put("success", pct(e.path("heldout_success").asDouble()));
+      rows.put("completion", pct(e.path("heldout_completion").asDouble()));
+      rows.put("answer format", pct(e.path("heldout_format_rate").asDouble()));
+      rows.put("episodes cut by the context", e.path("context_full").asText("0"));
+    } else if (!eval.isEmpty()) {
       rows.put("held-out success (first → last)", pct(eval.get(0).path("heldout_success").asDouble()) + " → "
           + pct(eval.get(eval.size() - 1).path("heldout_success").asDouble()));
       rows.put("held-out completion (first → last)", pct(eval.get(0).path("heldout_completion").asDouble()) + " → "

@@ -40,6 +40,9 @@ class EvalCommandTest {
     Path runDir = onlyRun(evals);
     assertTrue(runDir.getFileName().toString().endsWith("-sokoban-eval"), runDir.toString());
     assertFalse(Files.exists(runDir.resolve("checkpoints")), "an evaluation saves no weights");
+    String report = Files.readString(runDir.resolve("report.html"));
+    assertTrue(report.contains("<th>split</th><td>train</td>") && !report.contains("<img"),
+        "the report shows the evaluation, no empty per-iteration charts: " + report);
     JsonNode summary = JSON.readTree(runDir.resolve("summary.json").toFile());
     assertTrue(summary.path("ok").asBoolean(), summary.toString());
     assertEquals("train", summary.path("summary").path("last_eval").path("split").asText(), summary.toString());
