@@ -192,12 +192,18 @@ public final class ExperimentRunner {
     return true;
   }
 
-  /** Keys whose values differ between a run's stored config and {@code settings} (the run's folder aside). */
+  /**
+   * Keys whose values differ between a run's stored config and {@code settings} (the run's folder aside). A
+   * key the stored config lacks — a setting added after the run was made — counts as its default, so a run
+   * stays comparable as long as that default is what the run did.
+   */
   static List<String> differingKeys(Path storedConfig, SkillsdSettings settings) {
     if (!Files.isRegularFile(storedConfig)) {
       return List.of(RunDirectory.CONFIG_FILE + " is missing");
     }
-    Map<String, String> stored = flatten(ConfigFactory.parseFile(storedConfig.toFile()));
+    Config withDefaults = ConfigFactory.parseFile(storedConfig.toFile())
+        .withFallback(ConfigFactory.defaultReference()).resolve();
+    Map<String, String> stored = flatten(withDefaults.getConfig("skillsd").atPath("skillsd"));
     Map<String, String> wanted = flatten(ConfigFactory.parseString(settings.renderResolved()));
     TreeSet<String> keys = new TreeSet<>(stored.keySet());
     keys.addAll(wanted.keySet());
