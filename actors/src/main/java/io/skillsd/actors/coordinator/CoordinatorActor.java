@@ -863,13 +863,16 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
 
   /** Ends a run stopped on request; the checkpoint of the current iteration, if any, is written. */
   private Behavior<Command> stopped() {
-    String message = settings.iterations() == 0
-        ? "stopped (" + stopReason + ") during the evaluation, after " + results.size() + " of " + evalTasks.size()
-            + " episodes; no result written"
-        : checkpointIteration < 0
-        ? "stopped (" + stopReason + ") before a checkpoint was written; nothing to resume from"
-        : "stopped (" + stopReason + "); checkpoint of iteration " + checkpointIteration + " of "
-            + settings.iterations() + ": continue with ./skillsd train --resume " + runDir;
+    String message;
+    if (settings.iterations() == 0) {
+      message = "stopped (" + stopReason + ") during the evaluation, after " + results.size() + " of "
+          + evalTasks.size() + " episodes; no result written";
+    } else if (checkpointIteration < 0) {
+      message = "stopped (" + stopReason + ") before a checkpoint was written; nothing to resume from";
+    } else {
+      message = "stopped (" + stopReason + "); checkpoint of iteration " + checkpointIteration + " of "
+          + settings.iterations() + ": continue with ./skillsd train --resume " + runDir;
+    }
     summary.put("stopped", stopReason);
     complete(false, message, Optional.of(stopReason));
     return Behaviors.stopped();

@@ -65,7 +65,6 @@ public final class RunReport {
           (n.path("type").asText().equals("eval") ? eval : train).add(n);
         }
       }
-      Path charts = Files.createDirectories(runDir.resolve(CHARTS));
       StringBuilder html = new StringBuilder();
       html.append("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>skillsd run ")
           .append(escape(runDir.getFileName().toString())).append("</title>\n<style>body{font-family:sans-serif;margin:2em;}"
@@ -75,19 +74,19 @@ public final class RunReport {
       html.append(summaryTable(runDir, train, eval));
       if (train.isEmpty()) { // an evaluation alone (skillsd eval): nothing per iteration to chart
         html.append("<p>An evaluation only: no training iterations, so no charts. Every episode is in "
-            + "<code>trajectories/eval-0000.jsonl</code>.</p>\n</body></html>\n");
-        Path out = runDir.resolve(FILE);
-        Files.writeString(out, html, StandardCharsets.UTF_8);
-        return out;
+            + "<code>trajectories/eval-0000.jsonl</code>.</p>\n");
+      } else {
+        Path charts = Files.createDirectories(runDir.resolve(CHARTS));
+        for (Chart c : CHARTS_SPEC) {
+          JFreeChart chart = render(c, train, eval);
+          ChartUtils.saveChartAsPNG(charts.resolve(c.file()).toFile(), chart, 900, 420);
+          html.append("<h2>").append(escape(c.title())).append("</h2>\n<img src=\"").append(CHARTS).append('/')
+              .append(c.file()).append("\" alt=\"").append(escape(c.title())).append("\">\n");
+        }
+        html.append("<p>Data: <code>metrics.jsonl</code>; trajectories in <code>trajectories/</code>; skills in "
+            + "<code>skills/bank.json</code>; logs in <code>logs/skillsd.jsonl</code>.</p>\n");
       }
-      for (Chart c : CHARTS_SPEC) {
-        JFreeChart chart = render(c, train, eval);
-        ChartUtils.saveChartAsPNG(charts.resolve(c.file()).toFile(), chart, 900, 420);
-        html.append("<h2>").append(escape(c.title())).append("</h2>\n<img src=\"").append(CHARTS).append('/')
-            .append(c.file()).append("\" alt=\"").append(escape(c.title())).append("\">\n");
-      }
-      html.append("<p>Data: <code>metrics.jsonl</code>; trajectories in <code>trajectories/</code>; skills in "
-          + "<code>skills/bank.json</code>; logs in <code>logs/skillsd.jsonl</code>.</p>\n</body></html>\n");
+      html.append("</body></html>\n");
       Path out = runDir.resolve(FILE);
       Files.writeString(out, html, StandardCharsets.UTF_8);
       return out;

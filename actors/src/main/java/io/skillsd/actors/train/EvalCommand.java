@@ -75,14 +75,16 @@ public final class EvalCommand implements Callable<Integer> {
     if (overrides.containsKey(MODEL)) {
       throw new UserError("the model to evaluate is --checkpoint, not -D " + MODEL, 2);
     }
-    boolean builtin = checkpoint.startsWith("builtin:");
-    if (!builtin && !Files.isDirectory(TrainingModels.checkpointPath(checkpoint))) {
+    // A directory as the launcher finds it (models/base-agent from any working directory); builtin:* as given.
+    Optional<Path> dir = checkpoint.startsWith("builtin:") ? Optional.empty()
+        : Optional.of(TrainingModels.checkpointPath(checkpoint).toAbsolutePath());
+    if (dir.isPresent() && !Files.isDirectory(dir.get())) {
       throw new UserError("no such checkpoint directory: " + checkpoint, 2);
     }
-    Optional<Path> runConfig = config != null || builtin ? Optional.empty()
-        : runConfigOf(TrainingModels.checkpointPath(checkpoint));
+    Optional<Path> runConfig = config != null ? Optional.empty() : dir.flatMap(EvalCommand::runConfigOf);
     Path settingsFile = config != null ? config : runConfig.orElse(null);
-    SkillsdSettings settings = SkillsdSettings.load(settingsFile, settingsFor(evalSplit));
+    SkillsdSettings settings = SkillsdSettings.load(settingsFile,
+        settingsFor(evalSplit, dir.map(Path::toString).orElse(checkpoint)));
 
     PrintWriter out = spec.commandLine().getOut();
     out.printf("evaluating %s on %s, %s split%s%n", checkpoint, settings.environment().name(),
@@ -96,7 +98,8 @@ public final class EvalCommand implements Callable<Integer> {
         ? (Map<String, Object>) m : Map.of();
     if (!last.isEmpty()) {
       out.printf("%s split: success %s, completion %s, answer format %s over %s episodes (%s, skills off)%n",
-          last.get("split"), pct(last.get("success")), pct(last.get("completion")), pct(last.get("format_rate")),
+          last.get("split"), TrainCommand.pct(last.get("success")), TrainCommand.pct(last.get("completion")),
+          TrainCommand.pct(last.get("format_rate")),
           last.get("episodes"), mode(settings));
     }
     out.println("run directory: " + result.runDir());
@@ -110,16 +113,15 @@ public final class EvalCommand implements Callable<Integer> {
   }
 
   /**
-   * The overrides of an evaluation: the user's, then what makes it one — the checkpoint as the model, zero
+   * The overrides of an evaluation: the user's, then what makes it one — {@code model} to evaluate, zero
    * iterations, the split — and a new run directory under the default parent unless the user names one (a
    * run's own config names its directory and id, which the evaluation must not reuse).
    */
-  Map<String, String> settingsFor(TrainSettings.EvalSplit evalSplit) {
+  Map<String, String> settingsFor(TrainSettings.EvalSplit evalSplit, String model) {
     Map<String, String> all = new LinkedHashMap<>(overrides);
     all.putIfAbsent("skillsd.run.dir", ConfigFactory.defaultReference().getString("skillsd.run.dir"));
     all.putIfAbsent("skillsd.run.id", "");
-    all.put(MODEL, checkpoint.startsWith("builtin:") ? checkpoint
-        : TrainingModels.checkpointPath(checkpoint).toAbsolutePath().toString());
+    all.put(MODEL, model);
     all.put("skillsd.train.iterations", "0");
     all.put("skillsd.train.eval-split", evalSplit.name().toLowerCase(Locale.ROOT));
     if (episodes != null) {
@@ -155,7 +157,4 @@ public final class EvalCommand implements Callable<Integer> {
     return t == 0 ? "greedy" : "temperature " + t;
   }
 
-  private static String pct(Object x) {
-    return x instanceof Number n ? String.format(Locale.ROOT, "%.1f%%", 100 * n.doubleValue()) : "n/a";
-  }
 }

@@ -74,7 +74,8 @@ public final class TrainCommand implements Callable<Integer> {
     return result.stoppedBy().map(StopSignals::exitStatus).orElse(1);
   }
 
-  private static String pct(Object x) {
+  /** A rate as a percentage with one decimal, or n/a when absent. */
+  static String pct(Object x) {
     return x instanceof Number n ? String.format("%.1f%%", 100 * n.doubleValue()) : "n/a";
   }
 }

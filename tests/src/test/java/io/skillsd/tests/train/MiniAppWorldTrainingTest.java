@@ -9,6 +9,7 @@ import io.skillsd.actors.settings.SkillsdSettings;
 import io.skillsd.actors.train.TrainingRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -25,18 +26,15 @@ class MiniAppWorldTrainingTest {
 
   @Test
   void skillSdTrainsOnMiniAppWorld() throws Exception {
-    Map<String, String> o = Map.ofEntries(
-        Map.entry("skillsd.run.dir", dir.toString()),
-        Map.entry("skillsd.run.id", "maw"),
-        Map.entry("skillsd.environment.name", "miniappworld"),
-        Map.entry("skillsd.environment.options.miniappworld.max-turns", "4"),
-        Map.entry("skillsd.policy.model", "builtin:tiny"),
-        Map.entry("skillsd.train.iterations", "3"),
-        Map.entry("skillsd.train.tasks-per-iteration", "1"),
-        Map.entry("skillsd.train.group-size", "2"),
-        Map.entry("skillsd.train.max-new-tokens", "16"),
-        Map.entry("skillsd.train.eval-episodes", "2"),
-        Map.entry("skillsd.train.lambda", "0.01"));
+    Map<String, String> o = new HashMap<>(SkillSdEndToEndTest.smallRun(dir));
+    o.put("skillsd.run.id", "maw");
+    o.put("skillsd.environment.name", "miniappworld");
+    o.put("skillsd.environment.options.miniappworld.max-turns", "4");
+    o.put("skillsd.train.tasks-per-iteration", "1");
+    o.put("skillsd.train.group-size", "2");
+    o.put("skillsd.train.max-new-tokens", "16");
+    o.put("skillsd.train.eval-episodes", "2");
+    o.put("skillsd.train.record-token-logprobs", "false");
     TrainingRun.Result result = TrainingRun.run(SkillsdSettings.load(null, o));
     assertTrue(result.ok(), result.message());
     Path run = result.runDir();
