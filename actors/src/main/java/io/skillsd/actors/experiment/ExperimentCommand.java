@@ -24,7 +24,8 @@ import picocli.CommandLine.Parameters;
         "  skillsd experiment sokoban",
         "  skillsd experiment sokoban --seeds 3 --iterations 150 --out runs/exp1",
         "  skillsd experiment sokoban --variants grpo,skill-sd -D skillsd.train.lambda=0.01",
-        "  skillsd experiment sokoban --out runs/exp1 --results-only"})
+        "  skillsd experiment sokoban --out runs/exp1 --results-only",
+        "  skillsd experiment sokoban --variants grpo --final-eval-episodes 128"})
 public final class ExperimentCommand implements Callable<Integer> {
 
   private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
@@ -55,6 +56,15 @@ public final class ExperimentCommand implements Callable<Integer> {
   @Option(names = "--out", paramLabel = "DIR", description = "The experiment directory (default runs/experiment-<UTC time>).")
   Path out;
 
+  @Option(names = "--final-eval-episodes", paramLabel = "N", defaultValue = "0",
+      description = "After each run, evaluate its final model on the first N tasks of the held-out and of the "
+          + "training split, greedy, skills off (0 = every task; default ${DEFAULT-VALUE}). The runs' own "
+          + "evaluations use skillsd.train.eval-episodes (64) held-out tasks.")
+  int finalEvalEpisodes;
+
+  @Option(names = "--no-final-evals", description = "Skip the evaluations of --final-eval-episodes.")
+  boolean noFinalEvals;
+
   @Option(names = "--results-only", description = "Write the table and charts from the runs finished so far and "
       + "start none (e.g. while the experiment runs in another shell); unfinished runs are left as they are.")
   boolean resultsOnly;
@@ -63,7 +73,8 @@ public final class ExperimentCommand implements Callable<Integer> {
   public Integer call() {
     Path dir = out != null ? out : Path.of("runs", "experiment-" + STAMP.format(Clock.systemUTC().instant()));
     ExperimentPlan plan = new ExperimentPlan(environment, Optional.ofNullable(config), overrides, seeds, iterations,
-        variants.stream().map(Variant::parse).toList(), dir, commandLine(dir));
+        variants.stream().map(Variant::parse).toList(), dir, commandLine(dir),
+        noFinalEvals ? Optional.empty() : Optional.of(finalEvalEpisodes));
     ExperimentRunner.Outcome outcome = new ExperimentRunner(plan, spec.commandLine().getOut()).run(!resultsOnly);
     var w = spec.commandLine().getOut();
     w.println();

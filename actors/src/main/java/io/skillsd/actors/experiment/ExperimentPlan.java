@@ -24,9 +24,11 @@ import java.util.Optional;
  * @param variants the variants, in the table's order, each once
  * @param out the experiment directory
  * @param command the command line that started the experiment, as the results record it
+ * @param finalEvalEpisodes when present, each finished run's final model is also evaluated on this many tasks
+ *     of each split (0 = all; {@link FinalEvaluation}); empty: no final evaluations
  */
 public record ExperimentPlan(String environment, Optional<Path> configFile, Map<String, String> overrides,
-    int seeds, int iterations, List<Variant> variants, Path out, String command) {
+    int seeds, int iterations, List<Variant> variants, Path out, String command, Optional<Integer> finalEvalEpisodes) {
 
   /** Keys every run gets from the experiment; a {@code -D} for them is refused with the option to use. */
   static final Map<String, String> CONTROLLED = Map.of(
@@ -41,6 +43,10 @@ public record ExperimentPlan(String environment, Optional<Path> configFile, Map<
     Objects.requireNonNull(configFile, "configFile");
     Objects.requireNonNull(out, "out");
     Objects.requireNonNull(command, "command");
+    Objects.requireNonNull(finalEvalEpisodes, "finalEvalEpisodes");
+    if (finalEvalEpisodes.isPresent() && finalEvalEpisodes.get() < 0) {
+      throw new IllegalArgumentException("--final-eval-episodes must be 0 (all) or more, got " + finalEvalEpisodes.get());
+    }
     if (environment.isBlank()) {
       throw new IllegalArgumentException("the environment must not be blank");
     }
@@ -65,6 +71,12 @@ public record ExperimentPlan(String environment, Optional<Path> configFile, Map<
     }
     overrides = Map.copyOf(overrides);
     variants = List.copyOf(variants);
+  }
+
+  /** A plan without final evaluations. */
+  public ExperimentPlan(String environment, Optional<Path> configFile, Map<String, String> overrides, int seeds,
+      int iterations, List<Variant> variants, Path out, String command) {
+    this(environment, configFile, overrides, seeds, iterations, variants, out, command, Optional.empty());
   }
 
   /** One run of the plan: a variant, a seed and the run id (also its directory's name under {@code out}). */

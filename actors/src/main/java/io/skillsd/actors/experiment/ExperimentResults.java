@@ -48,9 +48,12 @@ public record ExperimentResults(ExperimentPlan plan, List<Optional<RunRecord>> r
         .map(r -> RunRecord.read(plan.dir(r)).map(r.variant()::view)).toList());
   }
 
-  /** One row of the table. Train statistics have no values for a variant that does not train. */
+  /**
+   * One row of the table. Train statistics have no values for a variant that does not train; the final
+   * evaluations' statistics (by split, {@link FinalEvaluation#SPLITS}) cover the runs that have one.
+   */
   public record Row(Variant variant, Stat heldoutSuccess, Stat heldoutCompletion, Stat lateHeldoutSuccess,
-      Stat trainSuccess, Stat trainCompletion) {
+      Stat trainSuccess, Stat trainCompletion, Map<String, Stat> finalSuccess) {
     public Row {
       Objects.requireNonNull(variant, "variant");
     }
@@ -80,8 +83,37 @@ public record ExperimentResults(ExperimentPlan plan, List<Optional<RunRecord>> r
         Stat.of(runs.stream().map(r -> r.finalHeldout().completion()).toList()),
         Stat.of(runs.stream().map(RunRecord::lateHeldoutSuccess).toList()),
         Stat.of(present(runs.stream().map(RunRecord::trainSuccess).toList())),
-        Stat.of(present(runs.stream().map(RunRecord::trainCompletion).toList())))));
+        Stat.of(present(runs.stream().map(RunRecord::trainCompletion).toList())),
+        finalSuccess(runs))));
     return rows;
+  }
+
+  private static Map<String, Stat> finalSuccess(List<RunRecord> runs) {
+    Map<String, Stat> bySplit = new LinkedHashMap<>();
+    for (String split : FinalEvaluation.SPLITS) {
+      bySplit.put(split, Stat.of(runs.stream().flatMap(r -> r.finalEvaluation(split).stream())
+          .map(FinalEvaluation::success).toList()));
+    }
+    return bySplit;
+  }
+
+  /**
+   * The final evaluations' column headers, by split, for the splits some finished run has one of: the
+   * number of tasks when every run played the same number.
+   */
+  private Map<String, String> finalColumns() {
+    Map<String, String> columns = new LinkedHashMap<>();
+    for (String split : FinalEvaluation.SPLITS) {
+      List<Integer> episodes = records.stream().flatMap(Optional::stream)
+          .flatMap(r -> r.finalEvaluation(split).stream()).map(FinalEvaluation::episodes).distinct().toList();
+      if (episodes.isEmpty()) {
+        continue;
+      }
+      String tasks = episodes.size() == 1 ? episodes.get(0) + " " : "";
+      columns.put(split, split.equals("test") ? "final, " + tasks + "held-out tasks: success (%)"
+          : "final, " + tasks + "training tasks: success (%)");
+    }
+    return columns;
   }
 
   /** How many planned runs have finished. */
@@ -92,9 +124,11 @@ public record ExperimentResults(ExperimentPlan plan, List<Optional<RunRecord>> r
   /** The markdown table: variant, seeds finished, then the five statistics as percentages. */
   public String table() {
     StringBuilder t = new StringBuilder();
+    Map<String, String> finals = finalColumns();
     t.append("| variant | seeds | held-out success (%) | held-out completion (%) | held-out success, last ")
-        .append(RunRecord.LAST_EVALUATIONS).append(" evaluations (%) | train success (%) | train completion (%) |\n");
-    t.append("|---|---:|---:|---:|---:|---:|---:|\n");
+        .append(RunRecord.LAST_EVALUATIONS).append(" evaluations (%) | train success (%) | train completion (%) |");
+    finals.values().forEach(h -> t.append(' ').append(h).append(" |"));
+    t.append("\n|---|---:|---:|---:|---:|---:|---:|").append("---:|".repeat(finals.size())).append('\n');
     for (Row r : rows()) {
       t.append("| ").append(r.variant().label())
           .append(" | ").append(r.seeds() == plan.seeds() ? Integer.toString(r.seeds()) : r.seeds() + " of " + plan.seeds())
@@ -103,7 +137,9 @@ public record ExperimentResults(ExperimentPlan plan, List<Optional<RunRecord>> r
           .append(" | ").append(r.lateHeldoutSuccess().percent())
           .append(" | ").append(r.trainSuccess().percent())
           .append(" | ").append(r.trainCompletion().percent())
-          .append(" |\n");
+          .append(" |");
+      finals.keySet().forEach(split -> t.append(' ').append(r.finalSuccess().get(split).percent()).append(" |"));
+      t.append('\n');
     }
     return t.toString();
   }
@@ -134,7 +170,13 @@ public record ExperimentResults(ExperimentPlan plan, List<Optional<RunRecord>> r
         + "on the test split (no skills); last ")
         .append(RunRecord.LAST_EVALUATIONS).append(" evaluations: each run's mean over its last ").append(RunRecord.LAST_EVALUATIONS)
         .append(" held-out evaluations after training began. Train: each run's mean over its last ").append(RunRecord.LAST_ITERATIONS)
-        .append(" iterations.\n\n");
+        .append(" iterations.");
+    if (!finalColumns().isEmpty()) {
+      md.append(" Final: each run's final model evaluated after the run on every task of the split, greedy, no "
+          + "skills (`<variant>-s<seed>/").append(FinalEvaluation.DIR).append("/<split>/`); the base variant's is the "
+          + "starting model.");
+    }
+    md.append("\n\n");
     md.append(table()).append('\n');
     if (!missing.isEmpty()) {
       md.append("Not finished (").append(missing.size()).append(" of ").append(runs.size()).append(" runs): ")
@@ -164,6 +206,7 @@ public record ExperimentResults(ExperimentPlan plan, List<Optional<RunRecord>> r
       v.put("heldout_success_late", stat(r.lateHeldoutSuccess()));
       v.put("train_success", stat(r.trainSuccess()));
       v.put("train_completion", stat(r.trainCompletion()));
+      r.finalSuccess().forEach((split, stat) -> v.put("final_" + split + "_success", stat(stat)));
       variants.add(v);
     }
     root.put("variants", variants);
@@ -184,6 +227,8 @@ public record ExperimentResults(ExperimentPlan plan, List<Optional<RunRecord>> r
         m.put("train_success", value(r.trainSuccess()));
         m.put("train_completion", value(r.trainCompletion()));
         m.put("train_iterations", r.train().size());
+        r.finalEvaluations().forEach((split, e) -> m.put("final_" + split, Map.of("episodes", e.episodes(),
+            "success", e.success(), "completion", e.completion())));
         m.put("seconds", r.seconds());
       });
       runs.add(m);

@@ -105,6 +105,9 @@ public final class ExperimentRunner {
       if (done.get(i)) {
         out.println(head + ": finished earlier, skipped");
         out.flush();
+        if (!finalEvaluations(run, head)) {
+          failed++;
+        }
         continue;
       }
       Optional<Integer> from = resumable(plan.dir(run), settings.get(i));
@@ -115,6 +118,9 @@ public final class ExperimentRunner {
       out.flush();
       if (from.isEmpty()) {
         removeUnfinished(plan.dir(run));
+      } else {
+        // Evaluations of an earlier final model, if any: the continued run makes its own.
+        deleteTree(plan.dir(run).resolve(FinalEvaluation.DIR), "the earlier final evaluations");
       }
       long runStart = System.nanoTime();
       ran++;
@@ -147,11 +153,42 @@ public final class ExperimentRunner {
       }
       out.println(head + ": " + result);
       out.flush();
+      if (RunRecord.finished(plan.dir(run)) && !finalEvaluations(run, head)) {
+        failed++;
+      }
       ExperimentResults.read(plan).write();
     }
     ExperimentResults results = ExperimentResults.read(plan);
     results.write();
     return new Outcome(runs.size(), (int) skipped, ran, failed, results, stoppedBy);
+  }
+
+  /**
+   * Makes the final evaluations of the finished {@code run} that it lacks, when the plan asks for them, and
+   * prints what they found; false when one failed (the run itself stays finished, and the same command
+   * makes the evaluation again).
+   */
+  private boolean finalEvaluations(ExperimentPlan.Run run, String head) {
+    if (plan.finalEvalEpisodes().isEmpty()) {
+      return true;
+    }
+    Path dir = plan.dir(run);
+    List<String> found = new ArrayList<>();
+    for (String split : FinalEvaluation.SPLITS) {
+      boolean had = FinalEvaluation.read(dir, split).isPresent();
+      try {
+        FinalEvaluation e = FinalEvaluation.run(dir, split, plan.finalEvalEpisodes().get());
+        found.add(e.describe() + (had ? " (made earlier)" : ""));
+      } catch (RuntimeException e) {
+        log.error("final evaluation of {} on the {} split failed", run.id(), split, e);
+        out.println(head + ": final evaluation on the " + split + " split FAILED: " + e.getMessage());
+        out.flush();
+        return false;
+      }
+    }
+    out.println(head + ": final model on " + String.join(", ", found));
+    out.flush();
+    return true;
   }
 
   /**
@@ -226,12 +263,20 @@ public final class ExperimentRunner {
     if (!Files.isRegularFile(dir.resolve(RunDirectory.CONFIG_FILE))) {
       throw new IllegalStateException(dir + " exists but is not a run directory; move it away to run the experiment");
     }
+    deleteTree(dir, "the unfinished run");
+  }
+
+  /** Deletes {@code dir} and everything in it, if it exists; {@code what} names it in the error. */
+  static void deleteTree(Path dir, String what) {
+    if (!Files.exists(dir)) {
+      return;
+    }
     try (Stream<Path> files = Files.walk(dir)) {
       for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
         Files.delete(p);
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot remove the unfinished run " + dir, e);
+      throw new UncheckedIOException("cannot remove " + what + " " + dir, e);
     }
   }
 

@@ -7,7 +7,10 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.TreeMap;
@@ -22,8 +25,11 @@ import java.util.TreeMap;
  * @param train one point per training iteration, in iteration order (empty for a run without training)
  * @param heldout one point per held-out evaluation iteration, in iteration order; the last is the final one
  * @param seconds the run's time as its summary records it
+ * @param finalEvaluations the run's finished {@link FinalEvaluation}s by split (none unless the experiment
+ *     made them)
  */
-public record RunRecord(List<Point> train, List<Point> heldout, double seconds) {
+public record RunRecord(List<Point> train, List<Point> heldout, double seconds,
+    Map<String, FinalEvaluation> finalEvaluations) {
 
   /** The summary file a run writes when it ends; {@code "ok": true} marks a finished run. */
   public static final String SUMMARY = "summary.json";
@@ -52,6 +58,7 @@ public record RunRecord(List<Point> train, List<Point> heldout, double seconds) 
   public RunRecord {
     train = List.copyOf(train);
     heldout = List.copyOf(heldout);
+    finalEvaluations = Collections.unmodifiableMap(new LinkedHashMap<>(finalEvaluations));
     if (heldout.isEmpty()) {
       throw new IllegalArgumentException("a finished run has at least one held-out evaluation");
     }
@@ -96,7 +103,8 @@ public record RunRecord(List<Point> train, List<Point> heldout, double seconds) 
         throw new IllegalStateException(metrics + " has no held-out evaluation although the run finished");
       }
       double seconds = JSON.readTree(runDir.resolve(SUMMARY).toFile()).path("summary").path("seconds").asDouble(0);
-      return Optional.of(new RunRecord(List.copyOf(train.values()), List.copyOf(heldout.values()), seconds));
+      return Optional.of(new RunRecord(List.copyOf(train.values()), List.copyOf(heldout.values()), seconds,
+          FinalEvaluation.readAll(runDir)));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + metrics, e);
     }
@@ -110,9 +118,17 @@ public record RunRecord(List<Point> train, List<Point> heldout, double seconds) 
     return v.asDouble();
   }
 
-  /** The record of the starting model alone: the first held-out evaluation (before training), no training. */
+  /**
+   * The record of the starting model alone: the first held-out evaluation (before training), no training;
+   * the final evaluations as they are (a run without training evaluates its starting model there).
+   */
   public RunRecord untrained() {
-    return new RunRecord(List.of(), List.of(heldout.get(0)), seconds);
+    return new RunRecord(List.of(), List.of(heldout.get(0)), seconds, finalEvaluations);
+  }
+
+  /** The final evaluation on {@code split}, if the run has one. */
+  public Optional<FinalEvaluation> finalEvaluation(String split) {
+    return Optional.ofNullable(finalEvaluations.get(split));
   }
 
   /** The final held-out evaluation. */

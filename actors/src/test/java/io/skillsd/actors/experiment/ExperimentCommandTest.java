@@ -40,7 +40,7 @@ class ExperimentCommandTest {
 
   private String[] command(Path out) {
     List<String> args = new ArrayList<>(List.of("experiment", "sokoban", "--seeds", "2", "--iterations", "2",
-        "--variants", String.join(",", VARIANTS), "--out", out.toString()));
+        "--variants", String.join(",", VARIANTS), "--out", out.toString(), "--final-eval-episodes", "6"));
     for (String o : new String[] {
         "skillsd.policy.model=" + baseAgent(),
         "skillsd.environment.options.sokoban.preset=ragen",
@@ -108,6 +108,35 @@ class ExperimentCommandTest {
         assertEquals(std, stat.path("std").asDouble(), 1e-12, v + " " + keys[k]);
       }
     }
+    // After each run its final model played the first 6 tasks of each split; the last two columns are those.
+    for (int i = 0; i < VARIANTS.size(); i++) {
+      String v = VARIANTS.get(i);
+      List<String> cells = table.get(v);
+      assertEquals(8, cells.size(), "seeds, five statistics and two final evaluations: " + cells);
+      for (int k = 0; k < 2; k++) {
+        String split = FinalEvaluation.SPLITS.get(k);
+        double[] perSeed = new double[2];
+        for (int seed = 0; seed < 2; seed++) {
+          Path run = out.resolve(v + "-s" + seed);
+          Path eval = run.resolve(FinalEvaluation.DIR).resolve(split);
+          assertTrue(RunRecord.finished(eval), "finished final evaluation in " + eval);
+          var config = ConfigFactory.parseFile(eval.resolve("config.conf").toFile());
+          assertEquals(run.resolve("checkpoints/final").toAbsolutePath().toString(),
+              config.getString("skillsd.policy.model"), "the run's final checkpoint is evaluated");
+          assertEquals(split, config.getString("skillsd.train.eval-split"));
+          JsonNode line = evalLine(eval.resolve("metrics.jsonl"));
+          assertEquals(6, line.path("heldout_episodes").asInt(), "tasks of " + eval);
+          perSeed[seed] = line.path("heldout_success").asDouble();
+        }
+        double mean = (perSeed[0] + perSeed[1]) / 2;
+        double std = Math.abs(perSeed[0] - perSeed[1]) / Math.sqrt(2);
+        assertEquals(String.format(Locale.ROOT, "%.1f ± %.1f", 100 * mean, 100 * std), cells.get(6 + k), v + " final " + split);
+        assertEquals(mean, json.path("variants").get(i).path("final_" + split + "_success").path("mean").asDouble(), 1e-12);
+      }
+    }
+    assertTrue(Files.readString(out.resolve("results.md")).contains("final, 6 held-out tasks: success (%)"));
+    assertTrue(first.out().contains("grpo, seed 0: final model on test split"), first.out());
+
     assertTrue(Files.readString(out.resolve("results.md")).contains("./skillsd experiment sokoban --seeds 2"),
         "the table records the command");
 
@@ -121,6 +150,7 @@ class ExperimentCommandTest {
     CliRun second = CliRun.of(command(out));
     assertEquals(0, second.code(), second.out() + second.err());
     assertTrue(second.out().contains("4 finished earlier, 0 to run"), second.out());
+    assertTrue(second.out().contains("of 6 tasks (made earlier)"), "final evaluations are not made twice: " + second.out());
     assertFalse(second.out().contains("starting"), second.out());
     for (Map.Entry<String, FileTime> e : summaries.entrySet()) {
       assertEquals(e.getValue(), Files.getLastModifiedTime(Path.of(e.getKey()).resolve(RunRecord.SUMMARY)), e.getKey());
@@ -147,6 +177,10 @@ class ExperimentCommandTest {
     assertTrue(Files.exists(cut.resolve("left-over")), "the run continued in its own directory");
     assertEquals(lineKinds(straight), lineKinds(Files.readString(cut.resolve("metrics.jsonl"))),
         "one line per iteration and evaluation, as in the straight run");
+    String continued = third.out().lines().filter(l -> l.startsWith("run 3 of 4") && l.contains("final model on"))
+        .findFirst().orElseThrow(() -> new AssertionError("no final evaluation of the continued run: " + third.out()));
+    assertFalse(continued.contains("(made earlier)"), "the continued run's final model is evaluated anew: " + continued);
+    assertTrue(RunRecord.finished(cut.resolve(FinalEvaluation.DIR).resolve("test")));
 
     // A run with no checkpoint left starts over in a fresh directory.
     Files.delete(cut.resolve(RunRecord.SUMMARY));
@@ -156,6 +190,19 @@ class ExperimentCommandTest {
     assertTrue(fourth.out().contains("run 3 of 4: grpo, seed 1: starting"), fourth.out());
     assertTrue(RunRecord.finished(cut));
     assertFalse(Files.exists(cut.resolve("left-over")), "the unfinished run's directory was replaced");
+  }
+
+  /** The last evaluation line of a metrics file. */
+  private static JsonNode evalLine(Path metrics) throws IOException {
+    JsonNode last = null;
+    for (String line : Files.readAllLines(metrics)) {
+      JsonNode n = JSON.readTree(line);
+      if (n.path("type").asText().equals("eval")) {
+        last = n;
+      }
+    }
+    assertNotNull(last, "an evaluation in " + metrics);
+    return last;
   }
 
   /** Each metrics line's type, label and iteration, in order. */

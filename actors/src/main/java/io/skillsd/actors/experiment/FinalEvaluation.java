@@ -1,0 +1,120 @@
+package io.skillsd.actors.experiment;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.typesafe.config.ConfigUtil;
+import io.skillsd.actors.run.RunDirectory;
+import io.skillsd.actors.settings.SkillsdSettings;
+import io.skillsd.actors.train.TrainingRun;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One evaluation of a finished run's final model on a whole split (greedy as the run's own evaluations, skills
+ * off), made after the run and kept in its directory as a run of zero iterations:
+ * {@code <run>/final-evals/<split>/}. A training run evaluates on its configured number of held-out tasks
+ * (64 by default), where one level more or less moves success by 1.6 points; the experiment adds these
+ * larger evaluations — every held-out task, and the training tasks, which show what the run memorized — so
+ * differences between variants can be told from evaluation noise.
+ *
+ * @param split {@code test} or {@code train}
+ * @param episodes how many tasks were played, one episode each
+ * @param success the share of them solved
+ * @param completion the mean completion
+ */
+public record FinalEvaluation(String split, int episodes, double success, double completion) {
+
+  /** The folder of a run that holds its final evaluations, one run directory per split. */
+  public static final String DIR = "final-evals";
+  /** The splits the experiment evaluates, in the table's order. */
+  public static final List<String> SPLITS = List.of("test", "train");
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** The finished final evaluation of {@code runDir} on {@code split}, if it has one. */
+  public static Optional<FinalEvaluation> read(Path runDir, String split) {
+    Path dir = runDir.resolve(DIR).resolve(split);
+    if (!RunRecord.finished(dir)) {
+      return Optional.empty();
+    }
+    Path metrics = dir.resolve(RunRecord.METRICS);
+    try {
+      JsonNode last = null;
+      for (String line : Files.readAllLines(metrics, StandardCharsets.UTF_8)) {
+        if (!line.isBlank()) {
+          JsonNode n = JSON.readTree(line);
+          if (n.path("type").asText().equals("eval")) {
+            last = n;
+          }
+        }
+      }
+      if (last == null) {
+        return Optional.empty();
+      }
+      return Optional.of(new FinalEvaluation(split, last.path("heldout_episodes").asInt(),
+          last.path("heldout_success").asDouble(), last.path("heldout_completion").asDouble()));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + metrics, e);
+    }
+  }
+
+  /** Every finished final evaluation of {@code runDir}, by split, in {@link #SPLITS} order. */
+  public static Map<String, FinalEvaluation> readAll(Path runDir) {
+    Map<String, FinalEvaluation> all = new LinkedHashMap<>();
+    for (String split : SPLITS) {
+      read(runDir, split).ifPresent(e -> all.put(split, e));
+    }
+    return all;
+  }
+
+  /**
+   * Evaluates the final model of the finished run in {@code runDir} on {@code split}: its
+   * {@code checkpoints/final} (a run without training has none: its starting model), with the run's own
+   * settings, on the split's first {@code episodes} tasks (0 = all). An evaluation already finished there is
+   * returned as it is; one left unfinished is removed and made again.
+   *
+   * @throws IllegalStateException when the evaluation does not finish
+   */
+  public static FinalEvaluation run(Path runDir, String split, int episodes) {
+    if (!SPLITS.contains(split)) {
+      throw new IllegalArgumentException("split must be one of " + SPLITS + ", was " + split);
+    }
+    Optional<FinalEvaluation> done = read(runDir, split);
+    if (done.isPresent()) {
+      return done.get();
+    }
+    Path parent = runDir.resolve(DIR);
+    ExperimentRunner.deleteTree(parent.resolve(split), "the unfinished evaluation");
+    Map<String, String> o = new LinkedHashMap<>();
+    Path finalCheckpoint = runDir.resolve("checkpoints").resolve("final");
+    if (Files.isDirectory(finalCheckpoint)) {
+      o.put("skillsd.policy.model", ConfigUtil.quoteString(finalCheckpoint.toAbsolutePath().toString()));
+    }
+    o.put("skillsd.train.iterations", "0");
+    o.put("skillsd.train.eval-split", split);
+    o.put("skillsd.train.eval-episodes", Integer.toString(episodes));
+    o.put("skillsd.run.dir", ConfigUtil.quoteString(parent.toString()));
+    o.put("skillsd.run.id", ConfigUtil.quoteString(split));
+    SkillsdSettings settings = SkillsdSettings.load(runDir.resolve(RunDirectory.CONFIG_FILE), o);
+    TrainingRun.Result result = TrainingRun.run(settings);
+    if (!result.ok()) {
+      throw new IllegalStateException("the final evaluation of " + runDir + " on the " + split + " split did not finish: "
+          + result.message());
+    }
+    return read(runDir, split).orElseThrow(() -> new IllegalStateException(
+        result.runDir() + " finished without an evaluation line in its metrics"));
+  }
+
+  /** {@code "test split 16.4% of 256 tasks"}. */
+  public String describe() {
+    return String.format(Locale.ROOT, "%s split %.1f%% of %d tasks", split, 100 * success, episodes);
+  }
+}
