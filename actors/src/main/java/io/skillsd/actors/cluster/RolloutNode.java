@@ -37,7 +37,8 @@ public final class RolloutNode {
 
   private sealed interface Event permits LearnerGone {}
 
-  private record LearnerGone(ClusterEvent.MemberRemoved removed) implements Event {}
+  /** A change of a member's status; the node reacts to the learner's leaving, exiting or removal. */
+  private record LearnerGone(ClusterEvent.MemberEvent change) implements Event {}
 
   /** Runs the node; returns when its actor system has terminated. */
   public static void run(SkillsdSettings settings) {
@@ -77,14 +78,19 @@ public final class RolloutNode {
           DispatcherSelector.fromConfig("skillsd-compute-dispatcher"));
       ctx.watch(worker);
       ctx.getSystem().receptionist().tell(Receptionist.register(RolloutWorkerProtocol.SERVICE_KEY, worker));
+      // The learner leaves at the end of its run: stop as soon as it says so (Leaving), rather than when it
+      // is finally removed, which after its JVM has gone takes an unreachability timeout and a downing.
       cluster.subscriptions().tell(Subscribe.create(
-          ctx.messageAdapter(ClusterEvent.MemberRemoved.class, LearnerGone::new), ClusterEvent.MemberRemoved.class));
+          ctx.messageAdapter(ClusterEvent.MemberEvent.class, LearnerGone::new), ClusterEvent.MemberEvent.class));
       ctx.getLog().info("rollout node {} up; worker registered, joining {}", node,
           ctx.getSystem().settings().config().getStringList("akka.cluster.seed-nodes"));
       return Behaviors.receive(Event.class)
           .onMessage(LearnerGone.class, g -> {
-            if (g.removed().member().hasRole(ClusterNode.Role.LEARNER.label())) {
-              ctx.getLog().info("the learner {} left the cluster; this rollout node stops", g.removed().member().address());
+            boolean leaving = g.change() instanceof ClusterEvent.MemberLeft || g.change() instanceof ClusterEvent.MemberExited
+                || g.change() instanceof ClusterEvent.MemberRemoved;
+            if (leaving && g.change().member().hasRole(ClusterNode.Role.LEARNER.label())) {
+              ctx.getLog().info("the learner {} left the cluster ({}); this rollout node stops", g.change().member().address(),
+                  g.change().member().status());
               return Behaviors.stopped();
             }
             return Behaviors.same();
