@@ -555,6 +555,9 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
   private record TeacherSkillUsed(String skillId, String rendered) {}
 
   private void summarize(EpisodeResult r) {
+    if (!settings.skillSources().accepts(r.trajectory().metrics().success())) {
+      return;
+    }
     summarizer.tell(new SkillSummarizerActor.Summarize(r.trajectory(),
         new SummaryContext(r.episode().episodeId(), r.version(), reward(r))));
   }

@@ -23,6 +23,7 @@ public record TrainSettings(
     double maintenanceWeight,
     Maintenance maintenance,
     TeacherSkill teacherSkill,
+    SkillSources skillSources,
     float temperature,
     float topP,
     int maxNewTokens,
@@ -85,6 +86,19 @@ public record TrainSettings(
      * falls back to its bank skill): the group's success shared with its failing members.
      */
     GROUP_SUCCESS
+  }
+
+  /** Which finished training episodes become skills. */
+  public enum SkillSources {
+    /** Every one, success or failure (the paper: success and mistake analyses). */
+    ALL,
+    /** Only the solved ones: every skill in the bank describes a solution. */
+    SUCCESSES;
+
+    /** Whether an episode that ended with {@code success} is summarized. */
+    public boolean accepts(boolean success) {
+      return this == ALL || success;
+    }
   }
 
   /** Who samples the rollouts. */
@@ -168,6 +182,7 @@ public record TrainSettings(
         maintenanceWeight,
         maintenance,
         teacherSkill,
+        r.enumValue("skill-sources", SkillSources.class),
         (float) r.doubleIn("temperature", 0.0, 10.0),
         (float) r.doubleIn("top-p", 0.0, 1.0),
         r.intIn("max-new-tokens", 1, 65_536),

@@ -162,6 +162,33 @@ class AlgorithmVariantsTest {
     assertEquals(shared, sharedGroups);
   }
 
+  /**
+   * Skill sources {@code successes}: only solved training episodes are summarized, so every skill in the
+   * bank comes from a success, and a success of an iteration before the last made one.
+   */
+  @Test
+  void skillsFromSuccessesOnly() throws Exception {
+    Path run = baseAgentRun("successes", Map.of("skillsd.train.skill-sources", "successes",
+        "skillsd.train.iterations", "3"));
+    Map<String, Boolean> solved = new HashMap<>();
+    for (JsonNode t : trajectories(run)) {
+      solved.put(t.path("episodeId").asText(), t.path("success").asBoolean());
+    }
+    assertTrue(solved.containsValue(true) && solved.containsValue(false), "the base agent both solved and failed: " + solved);
+    java.util.Set<String> sources = new java.util.HashSet<>();
+    for (JsonNode task : new com.fasterxml.jackson.databind.ObjectMapper().readTree(run.resolve("skills/bank.json").toFile()).path("tasks")) {
+      for (JsonNode skill : task.path("skills")) {
+        String from = skill.path("skill").path("provenance").path("trajectory_id").asText();
+        assertEquals(Boolean.TRUE, solved.get(from), "a skill from " + from + ", which is not a success");
+        sources.add(from);
+      }
+    }
+    List<String> earlier = solved.entrySet().stream().filter(e -> e.getValue() && !e.getKey().startsWith("it0003")
+        && e.getKey().startsWith("it")).map(Map.Entry::getKey).toList();
+    assertTrue(!earlier.isEmpty(), "iterations 1-2 had a success: " + solved);
+    assertTrue(sources.containsAll(earlier), "each success of iterations 1-2 made a skill: " + earlier + " vs " + sources);
+  }
+
   @Test
   void groupSuccessSkillsNeedATeacher() {
     Map<String, String> o = new HashMap<>(SkillSdEndToEndTest.smallRun(dir));
