@@ -101,6 +101,10 @@ final class PretrainCommand implements Callable<Integer> {
       + "(default: ${DEFAULT-VALUE}).")
   float evalTemperature = 0f;
 
+  @Option(names = "--failure-skills", description = "With --evaluate, also replay each level the model fails "
+      + "without a skill under the skill of that failed attempt (what a Skill-SD bank holds for an unsolved level).")
+  boolean failureSkills;
+
   @Option(names = "--max-new-tokens", description = "Reply cap in the measurement, as in training runs "
       + "(default: ${DEFAULT-VALUE}).")
   int maxNewTokens = 24;
@@ -118,6 +122,12 @@ final class PretrainCommand implements Callable<Integer> {
         out.flush();
         BaseAgentEvaluation.Result r = measure(model, sokoban);
         out.println(r.describe());
+        if (failureSkills) {
+          out.println("replaying the failed levels under the skills of their failed attempts...");
+          out.flush();
+          out.println(BaseAgentEvaluation.withFailureSkills(model, sokoban, evalTasks(sokoban), evalTemperature,
+              maxNewTokens, seed).describe());
+        }
       }
       return 0;
     }
@@ -181,10 +191,14 @@ final class PretrainCommand implements Callable<Integer> {
     return 0;
   }
 
-  private BaseAgentEvaluation.Result measure(LanguageModel model, SokobanSettings sokoban) {
+  private List<Task> evalTasks(SokobanSettings sokoban) {
     List<Task> test = sokoban.testSize() == 0 ? List.of() : new io.skillsd.environments.sokoban.SokobanEnvironment(sokoban)
         .tasks().test();
-    List<Task> tasks = test.subList(0, Math.min(evalLevels, test.size()));
+    return test.subList(0, Math.min(evalLevels, test.size()));
+  }
+
+  private BaseAgentEvaluation.Result measure(LanguageModel model, SokobanSettings sokoban) {
+    List<Task> tasks = evalTasks(sokoban);
     PrintWriter out = spec.commandLine().getOut();
     out.printf(Locale.ROOT, "measuring on %d held-out sokoban/%s levels, with and without a skill...%n", tasks.size(),
         sokoban.preset());

@@ -70,19 +70,55 @@ public final class BaseAgentEvaluation {
     }
   }
 
+  /**
+   * What the measurement with failure skills found: on the levels the model failed from the student's prompt,
+   * the same model again from the teacher's prompt with the skill the analyst writes from that failed
+   * attempt — the skill a Skill-SD run's bank holds for a level its student has not solved yet.
+   *
+   * @param levels levels played from the student's prompt
+   * @param failed of those, the levels it did not solve (each replayed with its failure's skill)
+   * @param turns turns played under the failure skills
+   * @param wellFormedTurns of those, turns whose answer parsed without problem
+   * @param solved failed levels solved under their failure's skill
+   */
+  public record FailureSkillResult(int levels, double temperature, int failed, int turns, int wellFormedTurns,
+      int solved) {
+
+    public double formatRate() {
+      return turns == 0 ? 0 : (double) wellFormedTurns / turns;
+    }
+
+    public String describe() {
+      return String.format(Locale.ROOT, "%d levels, temperature %.1f: failed without skill %d; with the skill of "
+              + "its own failed attempt: format %.1f%% (%d/%d turns), solved %d of the %d (%.1f%%)",
+          levels, temperature, failed, 100 * formatRate(), wellFormedTurns, turns, solved, failed,
+          failed == 0 ? 0.0 : 100.0 * solved / failed);
+    }
+  }
+
   /** One episode in play. */
   private static final class Play {
     final int index;
+    final Task task;
     final SokobanEnvironment env;
     final boolean withSkill;
+    final String firstObservation;
+    final List<Trajectory.Turn> turns = new ArrayList<>();
+    int wellFormed;
     Transcript transcript;
     boolean done;
 
-    Play(int index, SokobanEnvironment env, boolean withSkill, Transcript transcript) {
+    Play(int index, Task task, SokobanEnvironment env, boolean withSkill, String firstObservation, Transcript transcript) {
       this.index = index;
+      this.task = task;
       this.env = env;
       this.withSkill = withSkill;
+      this.firstObservation = firstObservation;
       this.transcript = transcript;
+    }
+
+    Trajectory trajectory() {
+      return new Trajectory(env.name(), task, env.instructions(), firstObservation, turns, env.metrics());
     }
   }
 
@@ -105,19 +141,71 @@ public final class BaseAgentEvaluation {
     int budget = Math.min(settings.maxActions(), settings.maxSteps());
     List<Play> plays = new ArrayList<>();
     for (Task task : tasks) {
-      SokobanEnvironment env = new SokobanEnvironment(settings);
-      String first = env.reset(task);
-      plays.add(new Play(plays.size(), env, false, format.open(new StudentPrompt(env.instructions(), first))));
+      plays.add(student(plays.size(), format, settings, task));
       SokobanEnvironment solverEnv = new SokobanEnvironment(settings);
+      String first = solverEnv.reset(task);
       Trajectory solver = PretrainData.play(solverEnv, task, SokobanPlans.optimal(Level.parse(first), budget));
-      Skill skill = PretrainData.summarize(analyst, solver);
-      SokobanEnvironment teacherEnv = new SokobanEnvironment(settings);
-      String again = teacherEnv.reset(task);
-      plays.add(new Play(plays.size(), teacherEnv, true,
-          format.open(new TeacherPrompt(teacherEnv.instructions(), again, format.style().render(skill)))));
+      plays.add(teacher(plays.size(), format, settings, task, PretrainData.summarize(analyst, solver)));
     }
-    int turns = 0;
-    int wellFormed = 0;
+    playAll(model, settings, plays, temperature, maxNewTokens, seed);
+    int without = 0;
+    int with = 0;
+    for (Play p : plays) {
+      if (p.env.metrics().success()) {
+        if (p.withSkill) {
+          with++;
+        } else {
+          without++;
+        }
+      }
+    }
+    return new Result(tasks.size(), temperature, plays.stream().mapToInt(p -> p.turns.size()).sum(),
+        plays.stream().mapToInt(p -> p.wellFormed).sum(), without, with);
+  }
+
+  /**
+   * Plays every task from the student's prompt, then each failed one again from the teacher's prompt with the
+   * analyst's skill of that failed attempt (see {@link FailureSkillResult}).
+   */
+  public static FailureSkillResult withFailureSkills(LanguageModel model, SokobanSettings settings, List<Task> tasks,
+      float temperature, int maxNewTokens, long seed) {
+    GradMode.offOnThisThread();
+    ChatFormat format = model.format();
+    List<Play> students = new ArrayList<>();
+    for (Task task : tasks) {
+      students.add(student(2 * students.size(), format, settings, task));
+    }
+    playAll(model, settings, students, temperature, maxNewTokens, seed);
+    AnalystSummarizer analyst = PretrainData.analyst();
+    List<Play> teachers = new ArrayList<>();
+    for (Play s : students) {
+      if (!s.env.metrics().success()) {
+        teachers.add(teacher(s.index + 1, format, settings, s.task, PretrainData.summarize(analyst, s.trajectory())));
+      }
+    }
+    playAll(model, settings, teachers, temperature, maxNewTokens, seed);
+    return new FailureSkillResult(tasks.size(), temperature, teachers.size(),
+        teachers.stream().mapToInt(p -> p.turns.size()).sum(), teachers.stream().mapToInt(p -> p.wellFormed).sum(),
+        (int) teachers.stream().filter(p -> p.env.metrics().success()).count());
+  }
+
+  private static Play student(int index, ChatFormat format, SokobanSettings settings, Task task) {
+    SokobanEnvironment env = new SokobanEnvironment(settings);
+    String first = env.reset(task);
+    return new Play(index, task, env, false, first, format.open(new StudentPrompt(env.instructions(), first)));
+  }
+
+  private static Play teacher(int index, ChatFormat format, SokobanSettings settings, Task task, Skill skill) {
+    SokobanEnvironment env = new SokobanEnvironment(settings);
+    String first = env.reset(task);
+    return new Play(index, task, env, true, first,
+        format.open(new TeacherPrompt(env.instructions(), first, format.style().render(skill))));
+  }
+
+  /** Plays {@code plays} to their ends, all open ones in batches per turn. */
+  private static void playAll(LanguageModel model, SokobanSettings settings, List<Play> plays, float temperature,
+      int maxNewTokens, long seed) {
+    ChatFormat format = model.format();
     int end = format.endOfTurnId();
     Generator generator = new Generator(model.model());
     for (int turn = 1; turn <= settings.maxTurns(); turn++) {
@@ -143,8 +231,8 @@ public final class BaseAgentEvaluation {
         int textLength = sampled.length > 0 && sampled[sampled.length - 1] == end ? sampled.length - 1 : sampled.length;
         String text = format.tokenizer().decode(Arrays.copyOf(sampled, textLength));
         StepResult r = p.env.step(text);
-        turns++;
-        wellFormed += r.actionValid() ? 1 : 0;
+        p.turns.add(new Trajectory.Turn(text, r));
+        p.wellFormed += r.actionValid() ? 1 : 0;
         p.transcript = p.transcript.appendSampled(sampled);
         p.done = r.done();
         if (!p.done) {
@@ -152,17 +240,5 @@ public final class BaseAgentEvaluation {
         }
       }
     }
-    int without = 0;
-    int with = 0;
-    for (Play p : plays) {
-      if (p.env.metrics().success()) {
-        if (p.withSkill) {
-          with++;
-        } else {
-          without++;
-        }
-      }
-    }
-    return new Result(tasks.size(), temperature, turns, wellFormed, without, with);
   }
 }
