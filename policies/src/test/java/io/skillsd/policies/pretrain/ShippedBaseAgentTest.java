@@ -72,4 +72,23 @@ class ShippedBaseAgentTest {
       assertTrue(r.successWithout() <= 0.25, "a weak player without a skill: " + r.describe());
     }
   }
+
+  /**
+   * The failure-skill measurement on 8 of the same levels: every level failed without a skill is replayed
+   * once under its own failure's skill (the same greedy student play as {@link BaseAgentEvaluation#run}, so
+   * the failed count matches), and the replays are mostly out of format (measured on 64 levels: 15.6%).
+   */
+  @Test
+  void failedLevelsReplayedUnderTheirOwnFailureSkills() {
+    SokobanSettings settings = SokobanSettings.ragen();
+    var tasks = new SokobanEnvironment(settings).tasks().test().subList(0, 8);
+    try (LanguageModel model = LanguageModel.load(dir(), Device.cpu())) {
+      BaseAgentEvaluation.Result plain = BaseAgentEvaluation.run(model, settings, tasks, 0f, 24, 0);
+      BaseAgentEvaluation.FailureSkillResult r = BaseAgentEvaluation.withFailureSkills(model, settings, tasks, 0f, 24, 0);
+      assertEquals(8, r.levels());
+      assertEquals(8 - plain.solvedWithout(), r.failed(), r.describe());
+      assertTrue(r.turns() >= r.failed(), "each failed level replayed for at least a turn: " + r.describe());
+      assertTrue(r.formatRate() < 0.5, "out of format under a failure's skill: " + r.describe());
+    }
+  }
 }
