@@ -105,8 +105,13 @@ public final class ExperimentRunner {
       if (done.get(i)) {
         out.println(head + ": finished earlier, skipped");
         out.flush();
-        if (!finalEvaluations(run, head)) {
-          failed++;
+        try {
+          if (!finalEvaluations(run, head)) {
+            failed++;
+          }
+        } catch (FinalEvaluation.Stopped e) {
+          stoppedBy = Optional.of(e.signal());
+          break;
         }
         continue;
       }
@@ -153,8 +158,13 @@ public final class ExperimentRunner {
       }
       out.println(head + ": " + result);
       out.flush();
-      if (RunRecord.finished(plan.dir(run)) && !finalEvaluations(run, head)) {
-        failed++;
+      try {
+        if (RunRecord.finished(plan.dir(run)) && !finalEvaluations(run, head)) {
+          failed++;
+        }
+      } catch (FinalEvaluation.Stopped e) {
+        stoppedBy = Optional.of(e.signal());
+        break;
       }
       ExperimentResults.read(plan).write();
     }
@@ -167,6 +177,8 @@ public final class ExperimentRunner {
    * Makes the final evaluations of the finished {@code run} that it lacks, when the plan asks for them, and
    * prints what they found; false when one failed (the run itself stays finished, and the same command
    * makes the evaluation again).
+   *
+   * @throws FinalEvaluation.Stopped when an evaluation was stopped on request; the experiment stops
    */
   private boolean finalEvaluations(ExperimentPlan.Run run, String head) {
     if (plan.finalEvalEpisodes().isEmpty()) {
@@ -179,6 +191,11 @@ public final class ExperimentRunner {
       try {
         FinalEvaluation e = FinalEvaluation.run(dir, split, plan.finalEvalEpisodes().get());
         found.add(e.describe() + (had ? " (made earlier)" : ""));
+      } catch (FinalEvaluation.Stopped e) {
+        out.println(head + ": final evaluation " + e.getMessage());
+        out.println("experiment stopped; run the same command again to continue it");
+        out.flush();
+        throw e;
       } catch (RuntimeException e) {
         log.error("final evaluation of {} on the {} split failed", run.id(), split, e);
         out.println(head + ": final evaluation on the " + split + " split FAILED: " + e.getMessage());

@@ -82,6 +82,7 @@ public record FinalEvaluation(String split, int episodes, double success, double
    * returned as it is; one left unfinished is removed and made again.
    *
    * @throws IllegalStateException when the evaluation does not finish
+   * @throws Stopped when it was stopped on request
    */
   public static FinalEvaluation run(Path runDir, String split, int episodes) {
     if (!SPLITS.contains(split)) {
@@ -105,12 +106,29 @@ public record FinalEvaluation(String split, int episodes, double success, double
     o.put("skillsd.run.id", ConfigUtil.quoteString(split));
     SkillsdSettings settings = SkillsdSettings.load(runDir.resolve(RunDirectory.CONFIG_FILE), o);
     TrainingRun.Result result = TrainingRun.run(settings);
+    if (result.stoppedBy().isPresent()) {
+      throw new Stopped(result.stoppedBy().get());
+    }
     if (!result.ok()) {
       throw new IllegalStateException("the final evaluation of " + runDir + " on the " + split + " split did not finish: "
           + result.message());
     }
     return read(runDir, split).orElseThrow(() -> new IllegalStateException(
         result.runDir() + " finished without an evaluation line in its metrics"));
+  }
+
+  /** An evaluation stopped on request (Ctrl-C, SIGTERM), which stops the experiment as a stopped run does. */
+  public static final class Stopped extends RuntimeException {
+    private final String signal;
+
+    Stopped(String signal) {
+      super("stopped by " + signal);
+      this.signal = signal;
+    }
+
+    public String signal() {
+      return signal;
+    }
   }
 
   /** {@code "test split 16.4% of 256 tasks"}. */
