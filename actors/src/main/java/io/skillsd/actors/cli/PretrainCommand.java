@@ -113,6 +113,9 @@ final class PretrainCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
     SokobanSettings sokoban = SokobanSettings.preset(preset);
+    if (failureSkills && evaluate == null) {
+      throw new UserError("--failure-skills measures a checkpoint: give it with --evaluate DIR", 2);
+    }
     if (evaluate != null) {
       if (!Files.isDirectory(evaluate)) {
         throw new UserError("no checkpoint directory " + evaluate, 2);

@@ -33,6 +33,7 @@ class PretrainCommandTest {
     assertUsageError("teacher wander share must be in [0, 1)", "pretrain", "--teacher-wander-share", "1",
         "--eval-levels", "0");
     assertUsageError("no checkpoint directory /no/such/checkpoint", "pretrain", "--evaluate", "/no/such/checkpoint");
+    assertUsageError("--failure-skills measures a checkpoint", "pretrain", "--failure-skills", "--steps", "1");
   }
 
   /** The command exits with the usage code 2 and its error names {@code expected}. */
