@@ -307,7 +307,7 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
   }
 
   private String splitName() {
-    return settings.evalSplit().name().toLowerCase(java.util.Locale.ROOT);
+    return settings.evalSplit().id();
   }
 
   private void afterEval() {

@@ -105,59 +105,51 @@ public final class ExperimentRunner {
       if (done.get(i)) {
         out.println(head + ": finished earlier, skipped");
         out.flush();
-        try {
-          if (!finalEvaluations(run, head)) {
-            failed++;
-          }
-        } catch (FinalEvaluation.Stopped e) {
-          stoppedBy = Optional.of(e.signal());
-          break;
-        }
-        continue;
-      }
-      Optional<Integer> from = resumable(plan.dir(run), settings.get(i));
-      out.printf("%s: %s (elapsed %s, ETA %s)%n", head,
-          from.map(k -> "continuing from its checkpoint of iteration " + k).orElse("starting"),
-          duration(seconds(System.nanoTime() - start)),
-          eta(runs.subList(i, runs.size()), done.subList(i, done.size()), seconds));
-      out.flush();
-      if (from.isEmpty()) {
-        removeUnfinished(plan.dir(run));
       } else {
-        // Evaluations of an earlier final model, if any: the continued run makes its own.
-        deleteTree(plan.dir(run).resolve(FinalEvaluation.DIR), "the earlier final evaluations");
-      }
-      long runStart = System.nanoTime();
-      ran++;
-      String result;
-      try {
-        TrainingRun.Result r = from.isPresent()
-            ? TrainingRun.resume(plan.dir(run), Map.of())
-            : TrainingRun.run(settings.get(i));
-        double took = seconds(System.nanoTime() - runStart);
-        if (r.stoppedBy().isPresent()) {
-          stoppedBy = r.stoppedBy();
-          out.println(head + ": " + r.message());
-          out.println("experiment stopped; run the same command again to continue it");
-          out.flush();
-          break;
-        }
-        if (r.ok()) {
-          seconds.computeIfAbsent(run.variant(), v -> new ArrayList<>()).add(took);
-          RunRecord rec = run.variant().view(RunRecord.read(r.runDir()).orElseThrow());
-          result = String.format(Locale.ROOT, "finished in %s: held-out success %.1f%%, completion %.1f%%", duration(took),
-              100 * rec.finalHeldout().success(), 100 * rec.finalHeldout().completion());
+        Optional<Integer> from = resumable(plan.dir(run), settings.get(i));
+        out.printf("%s: %s (elapsed %s, ETA %s)%n", head,
+            from.map(k -> "continuing from its checkpoint of iteration " + k).orElse("starting"),
+            duration(seconds(System.nanoTime() - start)),
+            eta(runs.subList(i, runs.size()), done.subList(i, done.size()), seconds));
+        out.flush();
+        if (from.isEmpty()) {
+          removeUnfinished(plan.dir(run));
         } else {
-          failed++;
-          result = "FAILED after " + duration(took) + ": " + r.message();
+          // Evaluations of an earlier final model, if any: the continued run makes its own.
+          deleteTree(plan.dir(run).resolve(FinalEvaluation.DIR), "the earlier final evaluations");
         }
-      } catch (RuntimeException e) {
-        failed++;
-        log.error("run {} failed", run.id(), e);
-        result = "FAILED: " + e;
+        long runStart = System.nanoTime();
+        ran++;
+        String result;
+        try {
+          TrainingRun.Result r = from.isPresent()
+              ? TrainingRun.resume(plan.dir(run), Map.of())
+              : TrainingRun.run(settings.get(i));
+          double took = seconds(System.nanoTime() - runStart);
+          if (r.stoppedBy().isPresent()) {
+            stoppedBy = r.stoppedBy();
+            out.println(head + ": " + r.message());
+            out.println("experiment stopped; run the same command again to continue it");
+            out.flush();
+            break;
+          }
+          if (r.ok()) {
+            seconds.computeIfAbsent(run.variant(), v -> new ArrayList<>()).add(took);
+            RunRecord rec = run.variant().view(RunRecord.read(r.runDir()).orElseThrow());
+            result = String.format(Locale.ROOT, "finished in %s: held-out success %.1f%%, completion %.1f%%",
+                duration(took), 100 * rec.finalHeldout().success(), 100 * rec.finalHeldout().completion());
+          } else {
+            failed++;
+            result = "FAILED after " + duration(took) + ": " + r.message();
+          }
+        } catch (RuntimeException e) {
+          failed++;
+          log.error("run {} failed", run.id(), e);
+          result = "FAILED: " + e;
+        }
+        out.println(head + ": " + result);
+        out.flush();
       }
-      out.println(head + ": " + result);
-      out.flush();
       try {
         if (RunRecord.finished(plan.dir(run)) && !finalEvaluations(run, head)) {
           failed++;
@@ -166,7 +158,9 @@ public final class ExperimentRunner {
         stoppedBy = Optional.of(e.signal());
         break;
       }
-      ExperimentResults.read(plan).write();
+      if (!done.get(i)) {
+        ExperimentResults.read(plan).write();
+      }
     }
     ExperimentResults results = ExperimentResults.read(plan);
     results.write();
@@ -187,10 +181,11 @@ public final class ExperimentRunner {
     Path dir = plan.dir(run);
     List<String> found = new ArrayList<>();
     for (String split : FinalEvaluation.SPLITS) {
-      boolean had = FinalEvaluation.read(dir, split).isPresent();
+      Optional<FinalEvaluation> earlier = FinalEvaluation.read(dir, split);
       try {
-        FinalEvaluation e = FinalEvaluation.run(dir, split, plan.finalEvalEpisodes().get());
-        found.add(e.describe() + (had ? " (made earlier)" : ""));
+        FinalEvaluation e = earlier.isPresent() ? earlier.get()
+            : FinalEvaluation.run(dir, split, plan.finalEvalEpisodes().get());
+        found.add(e.describe() + (earlier.isPresent() ? " (made earlier)" : ""));
       } catch (FinalEvaluation.Stopped e) {
         out.println(head + ": final evaluation " + e.getMessage());
         out.println("experiment stopped; run the same command again to continue it");

@@ -5,12 +5,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.ConfigUtil;
 import io.skillsd.actors.run.RunDirectory;
 import io.skillsd.actors.settings.SkillsdSettings;
+import io.skillsd.actors.train.EvalCommand;
+import io.skillsd.actors.train.TrainSettings;
 import io.skillsd.actors.train.TrainingRun;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -34,35 +36,31 @@ public record FinalEvaluation(String split, int episodes, double success, double
 
   /** The folder of a run that holds its final evaluations, one run directory per split. */
   public static final String DIR = "final-evals";
-  /** The splits the experiment evaluates, in the table's order. */
-  public static final List<String> SPLITS = List.of("test", "train");
+  /** The splits the experiment evaluates ({@link TrainSettings.EvalSplit#id}), in the table's order. */
+  public static final List<String> SPLITS = Arrays.stream(TrainSettings.EvalSplit.values())
+      .map(TrainSettings.EvalSplit::id).toList();
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** The finished final evaluation of {@code runDir} on {@code split}, if it has one. */
+  /**
+   * The finished final evaluation of {@code runDir} on {@code split}, if it has one: the {@code last_eval} its
+   * summary records.
+   */
   public static Optional<FinalEvaluation> read(Path runDir, String split) {
     Path dir = runDir.resolve(DIR).resolve(split);
     if (!RunRecord.finished(dir)) {
       return Optional.empty();
     }
-    Path metrics = dir.resolve(RunRecord.METRICS);
+    Path summary = dir.resolve(RunRecord.SUMMARY);
     try {
-      JsonNode last = null;
-      for (String line : Files.readAllLines(metrics, StandardCharsets.UTF_8)) {
-        if (!line.isBlank()) {
-          JsonNode n = JSON.readTree(line);
-          if (n.path("type").asText().equals("eval")) {
-            last = n;
-          }
-        }
-      }
-      if (last == null) {
+      JsonNode last = JSON.readTree(summary.toFile()).path("summary").path("last_eval");
+      if (!last.path("success").isNumber()) {
         return Optional.empty();
       }
-      return Optional.of(new FinalEvaluation(split, last.path("heldout_episodes").asInt(),
-          last.path("heldout_success").asDouble(), last.path("heldout_completion").asDouble()));
+      return Optional.of(new FinalEvaluation(split, last.path("episodes").asInt(), last.path("success").asDouble(),
+          last.path("completion").asDouble()));
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + metrics, e);
+      throw new UncheckedIOException("cannot read " + summary, e);
     }
   }
 
@@ -94,14 +92,11 @@ public record FinalEvaluation(String split, int episodes, double success, double
     }
     Path parent = runDir.resolve(DIR);
     ExperimentRunner.deleteTree(parent.resolve(split), "the unfinished evaluation");
-    Map<String, String> o = new LinkedHashMap<>();
     Path finalCheckpoint = runDir.resolve("checkpoints").resolve("final");
-    if (Files.isDirectory(finalCheckpoint)) {
-      o.put("skillsd.policy.model", ConfigUtil.quoteString(finalCheckpoint.toAbsolutePath().toString()));
-    }
-    o.put("skillsd.train.iterations", "0");
-    o.put("skillsd.train.eval-split", split);
-    o.put("skillsd.train.eval-episodes", Integer.toString(episodes));
+    Optional<String> model = Files.isDirectory(finalCheckpoint)
+        ? Optional.of(finalCheckpoint.toAbsolutePath().toString()) : Optional.empty();
+    Map<String, String> o = new LinkedHashMap<>(EvalCommand.evaluationOf(model,
+        TrainSettings.EvalSplit.valueOf(split.toUpperCase(Locale.ROOT)), Optional.of(episodes)));
     o.put("skillsd.run.dir", ConfigUtil.quoteString(parent.toString()));
     o.put("skillsd.run.id", ConfigUtil.quoteString(split));
     SkillsdSettings settings = SkillsdSettings.load(runDir.resolve(RunDirectory.CONFIG_FILE), o);

@@ -1,6 +1,7 @@
 package io.skillsd.actors.train;
 
 import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigUtil;
 import io.skillsd.actors.cli.UserError;
 import io.skillsd.actors.policy.TrainingModels;
 import io.skillsd.actors.run.RunDirectory;
@@ -88,7 +89,7 @@ public final class EvalCommand implements Callable<Integer> {
 
     PrintWriter out = spec.commandLine().getOut();
     out.printf("evaluating %s on %s, %s split%s%n", checkpoint, settings.environment().name(),
-        evalSplit.name().toLowerCase(Locale.ROOT),
+        evalSplit.id(),
         runConfig.map(c -> " (the settings of the run it belongs to: " + c + ")").orElse(""));
     out.flush();
     TrainingRun.Result result = TrainingRun.run(settings);
@@ -121,16 +122,26 @@ public final class EvalCommand implements Callable<Integer> {
     Map<String, String> all = new LinkedHashMap<>(overrides);
     all.putIfAbsent("skillsd.run.dir", ConfigFactory.defaultReference().getString("skillsd.run.dir"));
     all.putIfAbsent("skillsd.run.id", "");
-    all.put(MODEL, model);
-    all.put("skillsd.train.iterations", "0");
-    all.put("skillsd.train.eval-split", evalSplit.name().toLowerCase(Locale.ROOT));
-    if (episodes != null) {
-      all.put("skillsd.train.eval-episodes", episodes.toString());
-    }
+    all.putAll(evaluationOf(Optional.of(model), evalSplit, Optional.ofNullable(episodes)));
     if (temperature != null) {
       all.put("skillsd.train.eval-temperature", temperature.toString());
     }
     return all;
+  }
+
+  /**
+   * The settings that make a run one evaluation: zero iterations, on {@code split}, of {@code model} (absent:
+   * the settings' own model) and on the split's first {@code episodes} tasks (absent: the settings' own
+   * {@code eval-episodes}; 0 = all).
+   */
+  public static Map<String, String> evaluationOf(Optional<String> model, TrainSettings.EvalSplit split,
+      Optional<Integer> episodes) {
+    Map<String, String> o = new LinkedHashMap<>();
+    model.ifPresent(m -> o.put(MODEL, ConfigUtil.quoteString(m)));
+    o.put("skillsd.train.iterations", "0");
+    o.put("skillsd.train.eval-split", split.id());
+    episodes.ifPresent(n -> o.put("skillsd.train.eval-episodes", n.toString()));
+    return o;
   }
 
   /** The config of the run a checkpoint belongs to ({@code <run>/checkpoints/<name>}), if it is one. */

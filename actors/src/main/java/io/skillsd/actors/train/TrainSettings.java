@@ -58,7 +58,12 @@ public record TrainSettings(
     /** The held-out tasks (the default). */
     TEST,
     /** The training tasks. */
-    TRAIN
+    TRAIN;
+
+    /** The name in settings and metrics: {@code test} or {@code train}. */
+    public String id() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
   }
 
   /** Whether the run keeps the initial weights θ₀ (the maintenance term's KL to them is on). */
