@@ -105,6 +105,10 @@ final class PretrainCommand implements Callable<Integer> {
       + "without a skill under the skill of that failed attempt (what a Skill-SD bank holds for an unsolved level).")
   boolean failureSkills;
 
+  @Option(names = "--solve-failures", description = "With --failure-skills, the analyst also corrects each failed "
+      + "attempt with a solution found by search (skillsd.skills.analyst.solve-failures).")
+  boolean solveFailures;
+
   @Option(names = "--max-new-tokens", description = "Reply cap in the measurement, as in training runs "
       + "(default: ${DEFAULT-VALUE}).")
   int maxNewTokens = 24;
@@ -115,6 +119,9 @@ final class PretrainCommand implements Callable<Integer> {
     SokobanSettings sokoban = SokobanSettings.preset(preset);
     if (failureSkills && evaluate == null) {
       throw new UserError("--failure-skills measures a checkpoint: give it with --evaluate DIR", 2);
+    }
+    if (solveFailures && !failureSkills) {
+      throw new UserError("--solve-failures changes the skills of --failure-skills: give both", 2);
     }
     if (evaluate != null) {
       if (!Files.isDirectory(evaluate)) {
@@ -129,7 +136,7 @@ final class PretrainCommand implements Callable<Integer> {
           out.println("replaying the failed levels under the skills of their failed attempts...");
           out.flush();
           out.println(BaseAgentEvaluation.withFailureSkills(model, sokoban, evalTasks(sokoban), evalTemperature,
-              maxNewTokens, seed).describe());
+              maxNewTokens, seed, solveFailures).describe());
         }
       }
       return 0;

@@ -22,7 +22,7 @@ import java.util.Optional;
  * the bank's settings and the run's summarizer.
  */
 public record SkillsSettings(Summarizer summarizer, SkillBankSettings bank, ModelSummarizerSettings model,
-    Optional<OpenAiSettings> openai) {
+    Optional<OpenAiSettings> openai, boolean solveFailures) {
 
   /** Which summarizer writes skills. */
   public enum Summarizer {
@@ -62,13 +62,14 @@ public record SkillsSettings(Summarizer summarizer, SkillBankSettings bank, Mode
       throw new SettingsException(r.key("summarizer"), "\"policy\"",
           "the policy-as-summarizer is not wired into training runs yet; use analyst or openai");
     }
-    return new SkillsSettings(which, bank, model, openai);
+    boolean solveFailures = r.section("analyst").bool("solve-failures");
+    return new SkillsSettings(which, bank, model, openai, solveFailures);
   }
 
   /** The summarizer this run uses. */
   public SkillSummarizer newSummarizer() {
     return switch (summarizer) {
-      case ANALYST -> new AnalystSummarizer(Map.of("sokoban", new SokobanFactExtractor(),
+      case ANALYST -> new AnalystSummarizer(Map.of("sokoban", new SokobanFactExtractor(solveFailures),
           AppWorldFactExtractor.ENVIRONMENT, new AppWorldFactExtractor()), bank.maxFieldChars());
       case OPENAI -> {
         OpenAiChatClient client = new OpenAiChatClient(openai.orElseThrow());

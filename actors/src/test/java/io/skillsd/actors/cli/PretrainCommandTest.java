@@ -34,6 +34,8 @@ class PretrainCommandTest {
         "--eval-levels", "0");
     assertUsageError("no checkpoint directory /no/such/checkpoint", "pretrain", "--evaluate", "/no/such/checkpoint");
     assertUsageError("--failure-skills measures a checkpoint", "pretrain", "--failure-skills", "--steps", "1");
+    assertUsageError("--solve-failures changes the skills of --failure-skills", "pretrain", "--evaluate",
+        "models/base-agent", "--solve-failures");
   }
 
   /** The command exits with the usage code 2 and its error names {@code expected}. */

@@ -18,6 +18,7 @@ import io.skillsd.policies.prompt.TeacherPrompt;
 import io.skillsd.policies.prompt.Transcript;
 import io.skillsd.skills.Skill;
 import io.skillsd.skills.analyst.AnalystSummarizer;
+import io.skillsd.skills.analyst.SokobanFactExtractor;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -165,10 +166,11 @@ public final class BaseAgentEvaluation {
 
   /**
    * Plays every task from the student's prompt, then each failed one again from the teacher's prompt with the
-   * analyst's skill of that failed attempt (see {@link FailureSkillResult}).
+   * analyst's skill of that failed attempt (see {@link FailureSkillResult}); with {@code solveFailures} the
+   * analyst corrects each failure with a solution found by search ({@link SokobanFactExtractor}).
    */
   public static FailureSkillResult withFailureSkills(LanguageModel model, SokobanSettings settings, List<Task> tasks,
-      float temperature, int maxNewTokens, long seed) {
+      float temperature, int maxNewTokens, long seed, boolean solveFailures) {
     GradMode.offOnThisThread();
     ChatFormat format = model.format();
     List<Play> students = new ArrayList<>();
@@ -176,7 +178,7 @@ public final class BaseAgentEvaluation {
       students.add(student(2 * students.size(), format, settings, task));
     }
     playAll(model, settings, students, temperature, maxNewTokens, seed);
-    AnalystSummarizer analyst = PretrainData.analyst();
+    AnalystSummarizer analyst = PretrainData.analyst(solveFailures);
     List<Play> teachers = new ArrayList<>();
     for (Play s : students) {
       if (!s.env.metrics().success()) {

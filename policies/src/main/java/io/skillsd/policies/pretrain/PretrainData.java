@@ -139,7 +139,12 @@ public final class PretrainData {
 
   /** The analyst the runtime uses for Sokoban: {@link SokobanFactExtractor}, default field cap. */
   public static AnalystSummarizer analyst() {
-    return new AnalystSummarizer(Map.of(SokobanEnvironment.NAME, new SokobanFactExtractor()),
+    return analyst(false);
+  }
+
+  /** As {@link #analyst()}; with {@code solveFailures} a failure's skill carries a solution found by search. */
+  public static AnalystSummarizer analyst(boolean solveFailures) {
+    return new AnalystSummarizer(Map.of(SokobanEnvironment.NAME, new SokobanFactExtractor(solveFailures)),
         SkillJson.DEFAULT_MAX_FIELD_CHARS);
   }
 

@@ -76,7 +76,8 @@ class ShippedBaseAgentTest {
   /**
    * The failure-skill measurement on 8 of the same levels: every level failed without a skill is replayed
    * once under its own failure's skill (the same greedy student play as {@link BaseAgentEvaluation#run}, so
-   * the failed count matches), and the replays are mostly out of format (measured on 64 levels: 15.6%).
+   * the failed count matches), and the replays are mostly out of format (measured on 64 levels: 15.6%); with
+   * the analyst's corrections ({@code solveFailures}) the replays are in format and solve the levels.
    */
   @Test
   void failedLevelsReplayedUnderTheirOwnFailureSkills() {
@@ -84,11 +85,18 @@ class ShippedBaseAgentTest {
     var tasks = new SokobanEnvironment(settings).tasks().test().subList(0, 8);
     try (LanguageModel model = LanguageModel.load(dir(), Device.cpu())) {
       BaseAgentEvaluation.Result plain = BaseAgentEvaluation.run(model, settings, tasks, 0f, 24, 0);
-      BaseAgentEvaluation.FailureSkillResult r = BaseAgentEvaluation.withFailureSkills(model, settings, tasks, 0f, 24, 0);
+      BaseAgentEvaluation.FailureSkillResult r = BaseAgentEvaluation.withFailureSkills(model, settings, tasks, 0f, 24, 0, false);
       assertEquals(8, r.levels());
       assertEquals(8 - plain.solvedWithout(), r.failed(), r.describe());
       assertTrue(r.turns() >= r.failed(), "each failed level replayed for at least a turn: " + r.describe());
       assertTrue(r.formatRate() < 0.5, "out of format under a failure's skill: " + r.describe());
+
+      // Corrected by the analyst's search, the same failures' skills carry a plan the agent follows.
+      BaseAgentEvaluation.FailureSkillResult corrected =
+          BaseAgentEvaluation.withFailureSkills(model, settings, tasks, 0f, 24, 0, true);
+      assertEquals(r.failed(), corrected.failed(), corrected.describe());
+      assertTrue(corrected.formatRate() >= 0.98, "in format under a corrected skill: " + corrected.describe());
+      assertTrue(corrected.solved() >= corrected.failed() - 1, "solved under a corrected skill: " + corrected.describe());
     }
   }
 }

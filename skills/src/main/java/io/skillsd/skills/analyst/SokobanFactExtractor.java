@@ -2,9 +2,11 @@ package io.skillsd.skills.analyst;
 
 import io.skillsd.environments.Trajectory;
 import io.skillsd.environments.sokoban.Direction;
+import io.skillsd.environments.sokoban.Level;
 import io.skillsd.environments.sokoban.SokobanAnalysis;
 import io.skillsd.environments.sokoban.SokobanAnswer;
 import io.skillsd.environments.sokoban.SokobanEnvironment;
+import io.skillsd.environments.sokoban.SokobanSolver;
 import io.skillsd.skills.analyst.TrajectoryFacts.Event;
 import io.skillsd.skills.analyst.TrajectoryFacts.Kind;
 import io.skillsd.skills.analyst.TrajectoryFacts.Outcome;
@@ -33,13 +35,32 @@ import java.util.stream.Collectors;
  *
  * <p>The generic facts (invalid turns, turns without effect, rewards) are kept. A trajectory with no turns,
  * or whose turns lack the environment's {@value SokobanEnvironment#MOVES} info, gets the generic facts only.
+ *
+ * <p>With {@code solveFailures} (opt-in; {@code skillsd.skills.analyst.solve-failures}) the analyst also
+ * corrects an unsolved episode: its lessons carry the answers of an optimal plan from the level's start, found
+ * by {@link SokobanSolver} — the correction a summarizer that can plan (a strong language model) would write
+ * into a failure's golden workflow. A failure's skill then shows the teacher the level's solution, as a
+ * success's does; without it, a failure's skill has no plan to follow.
  */
 public final class SokobanFactExtractor implements FactExtractor {
 
   private static final Pattern UP_TO = Pattern.compile("up to (\\d+) actions per turn");
   private static final Pattern EXACTLY_ONE = Pattern.compile("exactly one action per turn");
+  /** The bound on the solver's work when it corrects a failure. */
+  static final int SOLVE_MAX_STATES = 200_000;
 
   private final GenericFactExtractor generic = new GenericFactExtractor();
+  private final boolean solveFailures;
+
+  /** Facts of what the episode did; a failure gets no plan it did not play. */
+  public SokobanFactExtractor() {
+    this(false);
+  }
+
+  /** As {@link #SokobanFactExtractor()}, and with {@code solveFailures} a failure's lessons carry a solution. */
+  public SokobanFactExtractor(boolean solveFailures) {
+    this.solveFailures = solveFailures;
+  }
 
   @Override
   public TrajectoryFacts extract(Trajectory trajectory) {
@@ -95,6 +116,11 @@ public final class SokobanFactExtractor implements FactExtractor {
       }
     } else if (analysis.optimalLength().isPresent()) {
       lessons.add("The level can be solved in " + analysis.optimalLength().getAsInt() + " moves.");
+      if (solveFailures) {
+        SokobanSolver.solve(Level.parse(trajectory.firstObservation()), Integer.MAX_VALUE, SOLVE_MAX_STATES)
+            .ifPresent(s -> lessons.add("Answers that solve it from the start (a correction found by search, "
+                + "not played): " + answers(s.plan(), perTurn(trajectory)) + "."));
+      }
     }
     if (!wasted.isEmpty()) {
       lessons.add(wasted.size() + " of the " + moves.size() + " moves were wasted (bumps, or detours back to an "

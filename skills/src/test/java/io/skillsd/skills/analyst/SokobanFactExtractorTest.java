@@ -122,6 +122,33 @@ class SokobanFactExtractorTest {
   }
 
   @Test
+  void solveFailuresCorrectsAFailureWithAnOptimalPlanThatSolvesTheLevel() throws Exception {
+    Trajectory failed = play("<answer>Right || Right || Down || Left</answer>");
+    SokobanFactExtractor correcting = new SokobanFactExtractor(true);
+    TrajectoryFacts facts = correcting.extract(failed);
+    assertFalse(facts.outcome() == Outcome.SOLVED);
+    assertEquals(List.of(), facts.workflow(), "the correction is not a step the attempt played");
+    assertEquals(1, facts.events(Kind.ERROR).size(), "the mistake analysis is kept");
+    assertContains(String.join(" ", facts.lessons()),
+        "Answers that solve it from the start (a correction found by search, not played): "
+            + "turn 1 <answer>Right || Down</answer>.");
+
+    Skill skill = new AnalystSummarizer(Map.of(SokobanEnvironment.NAME, correcting), 2000)
+        .summarize(failed, new SummaryContext("deadlock", 0, 0.0)).get().orElseThrow();
+    java.util.regex.Matcher answer = java.util.regex.Pattern.compile("<answer>.*?</answer>").matcher(skill.goldenWorkflow());
+    List<String> answers = new ArrayList<>();
+    while (answer.find()) {
+      answers.add(answer.group());
+    }
+    Trajectory replayed = play(answers.toArray(String[]::new));
+    assertEquals(1.0, SokobanAnalysis.of(replayed).solved() ? 1.0 : 0.0, "the correction's answers solve the level");
+
+    // A success is summarized the same with or without the option.
+    Trajectory solved = play("<answer>Right || Down</answer>");
+    assertEquals(EXTRACTOR.extract(solved), correcting.extract(solved));
+  }
+
+  @Test
   void randomTrajectoryKeepsOnlyProgressBeforeAnyDeadlock() {
     SokobanEnvironment env = new SokobanEnvironment(SokobanSettings.ragen());
     int checked = 0;
