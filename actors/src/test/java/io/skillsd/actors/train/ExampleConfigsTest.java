@@ -1,9 +1,11 @@
 package io.skillsd.actors.train;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.skillsd.actors.settings.SkillsdSettings;
+import io.skillsd.actors.skills.SkillsSettings;
 import io.skillsd.environments.EnvironmentRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,13 +19,7 @@ class ExampleConfigsTest {
 
   @Test
   void everyExampleConfigIsValid() throws Exception {
-    Path examples = null;
-    for (Path p = Path.of("").toAbsolutePath(); p != null && examples == null; p = p.getParent()) {
-      if (Files.isDirectory(p.resolve("examples"))) {
-        examples = p.resolve("examples");
-      }
-    }
-    assertNotNull(examples, "examples/ above " + Path.of("").toAbsolutePath());
+    Path examples = examplesDir();
     List<Path> configs;
     try (Stream<Path> files = Files.list(examples)) {
       configs = files.filter(f -> f.toString().endsWith(".conf")).sorted().toList();
@@ -32,7 +28,31 @@ class ExampleConfigsTest {
     for (Path config : configs) {
       SkillsdSettings settings = SkillsdSettings.load(config, Map.of());
       TrainSettings.from(settings);
+      SkillsSettings.from(settings);
       EnvironmentRegistry.load().provider(settings.environment().name()).create(settings.environment().options());
     }
+  }
+
+  /** The corrections preset builds on the many-level one through its include. */
+  @Test
+  void correctionsPresetIncludesTheManyLevelSetup() {
+    Path examples = examplesDir();
+    SkillsdSettings settings = SkillsdSettings.load(examples.resolve("sokoban-wide-corrections.conf"), Map.of());
+    var c = settings.config();
+    assertEquals(256, c.getInt("skillsd.environment.options.sokoban.train-size"));
+    assertEquals(16, c.getInt("skillsd.train.tasks-per-iteration"));
+    assertEquals(1.0, c.getDouble("skillsd.train.lambda"));
+    assertEquals("all", c.getString("skillsd.train.skill-sources"));
+    assertEquals("frozen", c.getString("skillsd.train.teacher-sync"));
+    assertTrue(SkillsSettings.from(settings).solveFailures());
+  }
+
+  private static Path examplesDir() {
+    for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+      if (Files.isDirectory(p.resolve("examples"))) {
+        return p.resolve("examples");
+      }
+    }
+    throw new AssertionError("no examples/ above " + Path.of("").toAbsolutePath());
   }
 }
