@@ -28,7 +28,7 @@ import java.util.stream.Collectors;
  * @param wastedSteps the step numbers of wasted moves, ascending
  * @param deadlocks the deadlocks created, in order
  * @param compressedMoves runs of equal moves, e.g. {@code Left×2, push Up×1}
- * @param optimalLength the optimal solution length of the level, when the solver finds it within its bounds
+ * @param optimal an optimal solution of the level from its start, when the solver finds one within its bounds
  */
 public record SokobanAnalysis(
     int boxes,
@@ -39,7 +39,7 @@ public record SokobanAnalysis(
     List<Integer> wastedSteps,
     List<Deadlock> deadlocks,
     String compressedMoves,
-    OptionalInt optimalLength) {
+    Optional<SokobanSolver.Solution> optimal) {
 
   /** The bound on the solver's work when the analysis computes the optimal length. */
   static final int ANALYSIS_MAX_STATES = 200_000;
@@ -49,7 +49,12 @@ public record SokobanAnalysis(
     wastedSteps = List.copyOf(wastedSteps);
     deadlocks = List.copyOf(deadlocks);
     Objects.requireNonNull(compressedMoves, "compressedMoves");
-    Objects.requireNonNull(optimalLength, "optimalLength");
+    Objects.requireNonNull(optimal, "optimal");
+  }
+
+  /** The optimal solution length of the level, when the solver found one within its bounds. */
+  public OptionalInt optimalLength() {
+    return optimal.isPresent() ? OptionalInt.of(optimal.get().length()) : OptionalInt.empty();
   }
 
   /**
@@ -161,9 +166,7 @@ public record SokobanAnalysis(
         wastedSteps.add(i);
       }
     }
-    OptionalInt optimal = SokobanSolver.solve(level, Integer.MAX_VALUE, ANALYSIS_MAX_STATES)
-        .map(s -> OptionalInt.of(s.length()))
-        .orElse(OptionalInt.empty());
+    Optional<SokobanSolver.Solution> optimal = SokobanSolver.solve(level, Integer.MAX_VALUE, ANALYSIS_MAX_STATES);
     return new SokobanAnalysis(level.boxCount(), moves.size(), game.solved(), game.boxesOnTarget(), pushes,
         wastedSteps, deadlocks, compress(moves, pushedAt), optimal);
   }
@@ -227,6 +230,7 @@ public record SokobanAnalysis(
 
   /** A few plain lines for a summarizer prompt. */
   public String summary() {
+    OptionalInt optimalLength = optimalLength();
     String optimal = optimalLength.isPresent() ? " (optimal " + optimalLength.getAsInt() + ")" : "";
     StringBuilder sb = new StringBuilder();
     sb.append(solved

@@ -2,11 +2,9 @@ package io.skillsd.skills.analyst;
 
 import io.skillsd.environments.Trajectory;
 import io.skillsd.environments.sokoban.Direction;
-import io.skillsd.environments.sokoban.Level;
 import io.skillsd.environments.sokoban.SokobanAnalysis;
 import io.skillsd.environments.sokoban.SokobanAnswer;
 import io.skillsd.environments.sokoban.SokobanEnvironment;
-import io.skillsd.environments.sokoban.SokobanSolver;
 import io.skillsd.skills.analyst.TrajectoryFacts.Event;
 import io.skillsd.skills.analyst.TrajectoryFacts.Kind;
 import io.skillsd.skills.analyst.TrajectoryFacts.Outcome;
@@ -38,7 +36,7 @@ import java.util.stream.Collectors;
  *
  * <p>With {@code solveFailures} (opt-in; {@code skillsd.skills.analyst.solve-failures}) the analyst also
  * corrects an unsolved episode: its lessons carry the answers of an optimal plan from the level's start, found
- * by {@link SokobanSolver} — the correction a summarizer that can plan (a strong language model) would write
+ * by the analysis's solver ({@link SokobanAnalysis#optimal}) — the correction a summarizer that can plan (a strong language model) would write
  * into a failure's golden workflow. A failure's skill then shows the teacher the level's solution, as a
  * success's does; without it, a failure's skill has no plan to follow.
  */
@@ -46,8 +44,6 @@ public final class SokobanFactExtractor implements FactExtractor {
 
   private static final Pattern UP_TO = Pattern.compile("up to (\\d+) actions per turn");
   private static final Pattern EXACTLY_ONE = Pattern.compile("exactly one action per turn");
-  /** The bound on the solver's work when it corrects a failure. */
-  static final int SOLVE_MAX_STATES = 200_000;
 
   private final GenericFactExtractor generic = new GenericFactExtractor();
   private final boolean solveFailures;
@@ -114,12 +110,12 @@ public final class SokobanFactExtractor implements FactExtractor {
             ? "This plan is optimal: " + optimal + " moves."
             : "This plan takes " + plan.size() + " moves; the shortest takes " + optimal + ".");
       }
-    } else if (analysis.optimalLength().isPresent()) {
-      lessons.add("The level can be solved in " + analysis.optimalLength().getAsInt() + " moves.");
+    } else if (analysis.optimal().isPresent()) {
+      List<Direction> optimal = analysis.optimal().get().plan();
+      lessons.add("The level can be solved in " + optimal.size() + " moves.");
       if (solveFailures) {
-        SokobanSolver.solve(Level.parse(trajectory.firstObservation()), Integer.MAX_VALUE, SOLVE_MAX_STATES)
-            .ifPresent(s -> lessons.add("Answers that solve it from the start (a correction found by search, "
-                + "not played): " + answers(s.plan(), perTurn(trajectory)) + "."));
+        lessons.add("Answers that solve it from the start (a correction found by search, not played): "
+            + answers(optimal, perTurn(trajectory)) + ".");
       }
     }
     if (!wasted.isEmpty()) {
