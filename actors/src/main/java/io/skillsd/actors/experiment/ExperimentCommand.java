@@ -20,7 +20,9 @@ import picocli.CommandLine.Parameters;
     description = "Compare base, GRPO, OPD, skill-augmented GRPO, Skill-SD and its frozen-teacher ablation over "
         + "seeds at equal iterations; write results.md, results.json and learning curves.",
     footer = {"", "Runs go one after another into <out>/<variant>-s<seed>/. The same command",
-        "with the same --out again skips finished runs and continues with the rest.", "", "Examples:",
+        "with the same --out again skips finished runs and continues with the rest. Started in",
+        "several shells at once, the same command shares the runs: each process takes the next",
+        "run no other live process holds (<out>/.claims/), e.g. one process per free core.", "", "Examples:",
         "  skillsd experiment sokoban",
         "  skillsd experiment sokoban --seeds 3 --iterations 150 --out runs/exp1",
         "  skillsd experiment sokoban --variants grpo,skill-sd -D skillsd.train.lambda=0.01",
@@ -80,8 +82,10 @@ public final class ExperimentCommand implements Callable<Integer> {
     w.println();
     w.print(outcome.results().table());
     w.println();
-    w.printf("runs: %d planned, %d finished earlier, %d run now, %d failed%s%n", outcome.planned(), outcome.skipped(),
-        outcome.ran(), outcome.failed(), resultsOnly ? " (--results-only: none started)" : "");
+    w.printf("runs: %d planned, %d finished earlier, %d run now, %d failed%s%s%n", outcome.planned(),
+        outcome.skipped(), outcome.ran(), outcome.failed(),
+        outcome.elsewhere() > 0 ? ", " + outcome.elsewhere() + " left to other processes" : "",
+        resultsOnly ? " (--results-only: none started)" : "");
     w.println("results: " + dir.resolve(ExperimentResults.TABLE) + " (charts: " + dir.resolve(LearningCurves.CURVES)
         + ", " + dir.resolve(LearningCurves.HELDOUT) + ")");
     if (outcome.failed() > 0) {

@@ -35,6 +35,10 @@ import org.slf4j.LoggerFactory;
  * from its latest checkpoint (a run stopped with Ctrl-C writes one), and any other unfinished run's
  * directory is removed and the run starts over. A run stopped on request stops the experiment. The results
  * are rewritten after every run.
+ *
+ * <p>Several processes may run the same experiment at once: each takes a run ({@link RunClaim}) before it
+ * trains or evaluates it and passes over the runs another live process holds, so two processes on two free
+ * cores finish the experiment in about half the time. The results each writes hold the runs finished so far.
  */
 public final class ExperimentRunner {
 
@@ -43,9 +47,10 @@ public final class ExperimentRunner {
   /**
    * What one invocation did.
    *
+   * @param elsewhere runs passed over because another process sharing the experiment held them
    * @param stoppedBy what stopped a run, and with it the experiment, before it finished (e.g. {@code SIGINT})
    */
-  public record Outcome(int planned, int skipped, int ran, int failed, ExperimentResults results,
+  public record Outcome(int planned, int skipped, int ran, int failed, int elsewhere, ExperimentResults results,
       Optional<String> stoppedBy) {}
 
   private final ExperimentPlan plan;
@@ -84,7 +89,7 @@ public final class ExperimentRunner {
     if (!startRuns) {
       ExperimentResults results = ExperimentResults.read(plan);
       results.write();
-      return new Outcome(runs.size(), (int) skipped, 0, 0, results, Optional.empty());
+      return new Outcome(runs.size(), (int) skipped, 0, 0, 0, results, Optional.empty());
     }
 
     Map<Variant, List<Double>> seconds = new EnumMap<>(Variant.class);
@@ -99,72 +104,100 @@ public final class ExperimentRunner {
     int ran = 0;
     int failed = 0;
     Optional<String> stoppedBy = Optional.empty();
+    int elsewhere = 0;
     for (int i = 0; i < runs.size(); i++) {
       ExperimentPlan.Run run = runs.get(i);
       String head = String.format(Locale.ROOT, "run %d of %d: %s, seed %d", i + 1, runs.size(), run.variant().label(), run.seed());
-      if (done.get(i)) {
-        out.println(head + ": finished earlier, skipped");
-        out.flush();
-      } else {
-        Optional<Integer> from = resumable(plan.dir(run), settings.get(i));
-        out.printf("%s: %s (elapsed %s, ETA %s)%n", head,
-            from.map(k -> "continuing from its checkpoint of iteration " + k).orElse("starting"),
-            duration(seconds(System.nanoTime() - start)),
-            eta(runs.subList(i, runs.size()), done.subList(i, done.size()), seconds));
-        out.flush();
-        if (from.isEmpty()) {
-          removeUnfinished(plan.dir(run));
-        } else {
-          // Evaluations of an earlier final model, if any: the continued run makes its own.
-          deleteTree(plan.dir(run).resolve(FinalEvaluation.DIR), "the earlier final evaluations");
+      boolean isDone = done.get(i);
+      RunClaim claim = null;
+      if (!isDone || lacksFinalEvaluations(run)) {
+        RunClaim.Attempt attempt = RunClaim.take(plan.out(), run.id());
+        if (attempt instanceof RunClaim.HeldElsewhere h) {
+          out.printf("%s: taken by %s, left to it (a claim left by a process that has ended on this host is taken "
+              + "over; remove %s if that process is gone)%n", head, h.holder(), h.file());
+          out.flush();
+          elsewhere++;
+          continue;
         }
-        long runStart = System.nanoTime();
-        ran++;
-        String result;
-        try {
-          TrainingRun.Result r = from.isPresent()
-              ? TrainingRun.resume(plan.dir(run), Map.of())
-              : TrainingRun.run(settings.get(i));
-          double took = seconds(System.nanoTime() - runStart);
-          if (r.stoppedBy().isPresent()) {
-            stoppedBy = r.stoppedBy();
-            out.println(head + ": " + r.message());
-            out.println("experiment stopped; run the same command again to continue it");
-            out.flush();
-            break;
-          }
-          if (r.ok()) {
-            seconds.computeIfAbsent(run.variant(), v -> new ArrayList<>()).add(took);
-            RunRecord rec = run.variant().view(RunRecord.read(r.runDir()).orElseThrow());
-            result = String.format(Locale.ROOT, "finished in %s: held-out success %.1f%%, completion %.1f%%",
-                duration(took), 100 * rec.finalHeldout().success(), 100 * rec.finalHeldout().completion());
-          } else {
-            failed++;
-            result = "FAILED after " + duration(took) + ": " + r.message();
-          }
-        } catch (RuntimeException e) {
-          failed++;
-          log.error("run {} failed", run.id(), e);
-          result = "FAILED: " + e;
-        }
-        out.println(head + ": " + result);
-        out.flush();
+        claim = ((RunClaim.Taken) attempt).claim();
+        // Another process sharing this experiment may have finished it since the start.
+        isDone = isDone || finishedWithSameSettings(plan.dir(run), settings.get(i));
       }
       try {
-        if (RunRecord.finished(plan.dir(run)) && !finalEvaluations(run, head)) {
-          failed++;
+        if (isDone) {
+          out.println(head + ": finished earlier, skipped");
+          out.flush();
+        } else {
+          Optional<Integer> from = resumable(plan.dir(run), settings.get(i));
+          out.printf("%s: %s (elapsed %s, ETA %s)%n", head,
+              from.map(k -> "continuing from its checkpoint of iteration " + k).orElse("starting"),
+              duration(seconds(System.nanoTime() - start)),
+              eta(runs.subList(i, runs.size()), done.subList(i, done.size()), seconds));
+          out.flush();
+          if (from.isEmpty()) {
+            removeUnfinished(plan.dir(run));
+          } else {
+            // Evaluations of an earlier final model, if any: the continued run makes its own.
+            deleteTree(plan.dir(run).resolve(FinalEvaluation.DIR), "the earlier final evaluations");
+          }
+          long runStart = System.nanoTime();
+          ran++;
+          String result;
+          try {
+            TrainingRun.Result r = from.isPresent()
+                ? TrainingRun.resume(plan.dir(run), Map.of())
+                : TrainingRun.run(settings.get(i));
+            double took = seconds(System.nanoTime() - runStart);
+            if (r.stoppedBy().isPresent()) {
+              stoppedBy = r.stoppedBy();
+              out.println(head + ": " + r.message());
+              out.println("experiment stopped; run the same command again to continue it");
+              out.flush();
+              break;
+            }
+            if (r.ok()) {
+              seconds.computeIfAbsent(run.variant(), v -> new ArrayList<>()).add(took);
+              RunRecord rec = run.variant().view(RunRecord.read(r.runDir()).orElseThrow());
+              result = String.format(Locale.ROOT, "finished in %s: held-out success %.1f%%, completion %.1f%%",
+                  duration(took), 100 * rec.finalHeldout().success(), 100 * rec.finalHeldout().completion());
+            } else {
+              failed++;
+              result = "FAILED after " + duration(took) + ": " + r.message();
+            }
+          } catch (RuntimeException e) {
+            failed++;
+            log.error("run {} failed", run.id(), e);
+            result = "FAILED: " + e;
+          }
+          out.println(head + ": " + result);
+          out.flush();
         }
-      } catch (FinalEvaluation.Stopped e) {
-        stoppedBy = Optional.of(e.signal());
-        break;
-      }
-      if (!done.get(i)) {
-        ExperimentResults.read(plan).write();
+        try {
+          if (RunRecord.finished(plan.dir(run)) && !finalEvaluations(run, head)) {
+            failed++;
+          }
+        } catch (FinalEvaluation.Stopped e) {
+          stoppedBy = Optional.of(e.signal());
+          break;
+        }
+        if (!isDone) {
+          ExperimentResults.read(plan).write();
+        }
+      } finally {
+        if (claim != null) {
+          claim.close();
+        }
       }
     }
     ExperimentResults results = ExperimentResults.read(plan);
     results.write();
-    return new Outcome(runs.size(), (int) skipped, ran, failed, results, stoppedBy);
+    return new Outcome(runs.size(), (int) skipped, ran, failed, elsewhere, results, stoppedBy);
+  }
+
+  /** Whether the plan asks for final evaluations that {@code run}'s directory does not hold yet. */
+  private boolean lacksFinalEvaluations(ExperimentPlan.Run run) {
+    return plan.finalEvalEpisodes().isPresent()
+        && FinalEvaluation.SPLITS.stream().anyMatch(split -> FinalEvaluation.read(plan.dir(run), split).isEmpty());
   }
 
   /**

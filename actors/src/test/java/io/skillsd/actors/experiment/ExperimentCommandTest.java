@@ -156,7 +156,11 @@ class ExperimentCommandTest {
       assertEquals(e.getValue(), Files.getLastModifiedTime(Path.of(e.getKey()).resolve(RunRecord.SUMMARY)), e.getKey());
     }
     try (Stream<Path> entries = Files.list(out)) {
-      assertEquals(4, entries.filter(Files::isDirectory).count(), "no new run directory");
+      assertEquals(4, entries.filter(Files::isDirectory).filter(d -> !d.getFileName().toString().equals(RunClaim.DIR))
+          .count(), "no new run directory");
+    }
+    try (Stream<Path> claims = Files.list(out.resolve(RunClaim.DIR))) {
+      assertEquals(0, claims.count(), "every claim was given back");
     }
 
     // A run cut short after its checkpoint of iteration 1 (killed while writing its final checkpoint: no

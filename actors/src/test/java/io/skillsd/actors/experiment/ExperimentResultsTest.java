@@ -170,6 +170,28 @@ class ExperimentResultsTest {
   }
 
   @Test
+  void aRunAnotherLiveProcessHoldsIsLeftToIt() throws Exception {
+    ExperimentPlan p = plan(List.of(Variant.GRPO), 2);
+    fakeRun(p, p.runs().get(0), trainedRun(0.5, 0.5, 0.5));
+    Path running = Files.createDirectories(p.dir(p.runs().get(1)));
+    Files.writeString(running.resolve(RunRecord.METRICS), train(1, 0.5, 0.5) + "\n");
+    long other = ProcessHandle.current().parent().orElseThrow().pid(); // alive while this test runs
+    Path claim = Files.createDirectories(dir.resolve(RunClaim.DIR)).resolve(p.runs().get(1).id());
+    Files.writeString(claim, other + " " + java.net.InetAddress.getLocalHost().getHostName() + "\n");
+
+    StringWriter console = new StringWriter();
+    ExperimentRunner.Outcome o = new ExperimentRunner(p, new PrintWriter(console)).run();
+    assertEquals(0, o.ran());
+    assertEquals(1, o.skipped());
+    assertEquals(1, o.elsewhere());
+    assertTrue(console.toString().contains("run 2 of 2: grpo, seed 1: taken by process " + other), console.toString());
+    assertEquals(train(1, 0.5, 0.5) + "\n", Files.readString(running.resolve(RunRecord.METRICS)),
+        "the other process's run is not touched");
+    assertTrue(Files.exists(claim), "nor its claim");
+    assertEquals(1, o.results().finishedRuns());
+  }
+
+  @Test
   void aFinishedRunMadeWithOtherSettingsIsRefusedBeforeAnythingRuns() throws Exception {
     ExperimentPlan p = plan(List.of(Variant.GRPO), 1);
     fakeRun(p, p.runs().get(0), trainedRun(0.5, 0.5, 0.5));
