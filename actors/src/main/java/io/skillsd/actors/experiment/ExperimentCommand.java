@@ -27,7 +27,9 @@ import picocli.CommandLine.Parameters;
         "  skillsd experiment sokoban --seeds 3 --iterations 150 --out runs/exp1",
         "  skillsd experiment sokoban --variants grpo,skill-sd -D skillsd.train.lambda=0.01",
         "  skillsd experiment sokoban --out runs/exp1 --results-only",
-        "  skillsd experiment sokoban --variants grpo --final-eval-episodes 128"})
+        "  skillsd experiment sokoban --variants grpo --final-eval-episodes 128",
+        "  skillsd experiment sokoban --seeds 3 --iterations 150 --out runs/exp1 \\",
+        "      --final-eval-set skillsd.environment.options.sokoban.test-size=4096"})
 public final class ExperimentCommand implements Callable<Integer> {
 
   private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
@@ -64,6 +66,12 @@ public final class ExperimentCommand implements Callable<Integer> {
           + "evaluations use skillsd.train.eval-episodes (64) held-out tasks.")
   int finalEvalEpisodes;
 
+  @Option(names = "--final-eval-set", paramLabel = "KEY=VALUE",
+      description = "A setting only the final evaluations get, over each run's own, e.g. a larger held-out split: "
+          + "--final-eval-set skillsd.environment.options.sokoban.test-size=4096. Final evaluations made with other "
+          + "settings are made again; the runs themselves are kept.")
+  Map<String, String> finalEvalSettings = new LinkedHashMap<>();
+
   @Option(names = "--no-final-evals", description = "Skip the evaluations of --final-eval-episodes.")
   boolean noFinalEvals;
 
@@ -76,7 +84,7 @@ public final class ExperimentCommand implements Callable<Integer> {
     Path dir = out != null ? out : Path.of("runs", "experiment-" + STAMP.format(Clock.systemUTC().instant()));
     ExperimentPlan plan = new ExperimentPlan(environment, Optional.ofNullable(config), overrides, seeds, iterations,
         variants.stream().map(Variant::parse).toList(), dir, commandLine(dir),
-        noFinalEvals ? Optional.empty() : Optional.of(finalEvalEpisodes));
+        noFinalEvals ? Optional.empty() : Optional.of(finalEvalEpisodes), finalEvalSettings);
     ExperimentRunner.Outcome outcome = new ExperimentRunner(plan, spec.commandLine().getOut()).run(!resultsOnly);
     var w = spec.commandLine().getOut();
     w.println();

@@ -26,9 +26,13 @@ import java.util.Optional;
  * @param command the command line that started the experiment, as the results record it
  * @param finalEvalEpisodes when present, each finished run's final model is also evaluated on this many tasks
  *     of each split (0 = all; {@link FinalEvaluation}); empty: no final evaluations
+ * @param finalEvalSettings settings only the final evaluations get, over each run's own (e.g. a larger
+ *     held-out split: {@code skillsd.environment.options.sokoban.test-size = 4096}); none may set a key the
+ *     evaluation controls
  */
 public record ExperimentPlan(String environment, Optional<Path> configFile, Map<String, String> overrides,
-    int seeds, int iterations, List<Variant> variants, Path out, String command, Optional<Integer> finalEvalEpisodes) {
+    int seeds, int iterations, List<Variant> variants, Path out, String command, Optional<Integer> finalEvalEpisodes,
+    Map<String, String> finalEvalSettings) {
 
   /** Keys every run gets from the experiment; a {@code -D} for them is refused with the option to use. */
   static final Map<String, String> CONTROLLED = Map.of(
@@ -69,8 +73,25 @@ public record ExperimentPlan(String environment, Optional<Path> configFile, Map<
         throw new IllegalArgumentException("-D " + key.trim() + " is set by the experiment; use " + option);
       }
     }
+    for (String key : finalEvalSettings.keySet()) {
+      String k = key.trim();
+      String option = FinalEvaluation.CONTROLLED.containsKey(k) ? FinalEvaluation.CONTROLLED.get(k) : CONTROLLED.get(k);
+      if (option != null) {
+        throw new IllegalArgumentException("--final-eval-set " + k + " is set by the final evaluation; use " + option);
+      }
+    }
+    if (!finalEvalSettings.isEmpty() && finalEvalEpisodes.isEmpty()) {
+      throw new IllegalArgumentException("--final-eval-set applies to the final evaluations, which --no-final-evals leaves out");
+    }
     overrides = Map.copyOf(overrides);
     variants = List.copyOf(variants);
+    finalEvalSettings = Map.copyOf(finalEvalSettings);
+  }
+
+  /** A plan whose final evaluations, if any, use each run's own settings. */
+  public ExperimentPlan(String environment, Optional<Path> configFile, Map<String, String> overrides, int seeds,
+      int iterations, List<Variant> variants, Path out, String command, Optional<Integer> finalEvalEpisodes) {
+    this(environment, configFile, overrides, seeds, iterations, variants, out, command, finalEvalEpisodes, Map.of());
   }
 
   /** A plan without final evaluations. */

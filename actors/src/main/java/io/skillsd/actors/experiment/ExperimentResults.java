@@ -175,6 +175,11 @@ public record ExperimentResults(ExperimentPlan plan, List<Optional<RunRecord>> r
       md.append(" Final: each run's final model evaluated after the run on every task of the split, greedy, no "
           + "skills (`<variant>-s<seed>/").append(FinalEvaluation.DIR).append("/<split>/`); the base variant's is the "
           + "starting model.");
+      if (!plan.finalEvalSettings().isEmpty()) {
+        md.append(" Settings of the final evaluations only: ").append(new java.util.TreeMap<>(plan.finalEvalSettings())
+            .entrySet().stream().map(e -> "`" + e.getKey().trim() + " = " + e.getValue().trim() + "`")
+            .collect(java.util.stream.Collectors.joining(", "))).append('.');
+      }
     }
     md.append("\n\n");
     md.append(table()).append('\n');

@@ -194,10 +194,20 @@ public final class ExperimentRunner {
     return new Outcome(runs.size(), (int) skipped, ran, failed, elsewhere, results, stoppedBy);
   }
 
-  /** Whether the plan asks for final evaluations that {@code run}'s directory does not hold yet. */
+  /**
+   * Whether the plan asks for final evaluations that {@code run}'s directory does not hold yet, or holds made
+   * with other settings.
+   */
   private boolean lacksFinalEvaluations(ExperimentPlan.Run run) {
     return plan.finalEvalEpisodes().isPresent()
-        && FinalEvaluation.SPLITS.stream().anyMatch(split -> FinalEvaluation.read(plan.dir(run), split).isEmpty());
+        && FinalEvaluation.SPLITS.stream().anyMatch(split -> currentFinalEvaluation(run, split).isEmpty());
+  }
+
+  /** The final evaluation of {@code run} on {@code split}, if it is finished and made with the plan's settings. */
+  private Optional<FinalEvaluation> currentFinalEvaluation(ExperimentPlan.Run run, String split) {
+    Path dir = plan.dir(run);
+    return FinalEvaluation.read(dir, split).filter(e -> FinalEvaluation.current(dir, split,
+        plan.finalEvalEpisodes().orElseThrow(), plan.finalEvalSettings()));
   }
 
   /**
@@ -214,10 +224,10 @@ public final class ExperimentRunner {
     Path dir = plan.dir(run);
     List<String> found = new ArrayList<>();
     for (String split : FinalEvaluation.SPLITS) {
-      Optional<FinalEvaluation> earlier = FinalEvaluation.read(dir, split);
+      Optional<FinalEvaluation> earlier = currentFinalEvaluation(run, split);
       try {
         FinalEvaluation e = earlier.isPresent() ? earlier.get()
-            : FinalEvaluation.run(dir, split, plan.finalEvalEpisodes().get());
+            : FinalEvaluation.run(dir, split, plan.finalEvalEpisodes().get(), plan.finalEvalSettings());
         found.add(e.describe() + (earlier.isPresent() ? " (made earlier)" : ""));
       } catch (FinalEvaluation.Stopped e) {
         out.println(head + ": final evaluation " + e.getMessage());

@@ -40,6 +40,13 @@ public record FinalEvaluation(String split, int episodes, double success, double
   public static final List<String> SPLITS = Arrays.stream(TrainSettings.EvalSplit.values())
       .map(TrainSettings.EvalSplit::id).toList();
 
+  /** Keys the final evaluation sets itself, with the option that chooses them instead. */
+  static final Map<String, String> CONTROLLED = Map.of(
+      EvalCommand.MODEL, "nothing: the run's final model is evaluated",
+      "skillsd.train.iterations", "nothing: an evaluation trains for 0 iterations",
+      "skillsd.train.eval-split", "nothing: both splits are evaluated",
+      "skillsd.train.eval-episodes", "--final-eval-episodes");
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /**
@@ -83,23 +90,26 @@ public record FinalEvaluation(String split, int episodes, double success, double
    * @throws Stopped when it was stopped on request
    */
   public static FinalEvaluation run(Path runDir, String split, int episodes) {
+    return run(runDir, split, episodes, Map.of());
+  }
+
+  /**
+   * As {@link #run(Path, String, int)}, with {@code extra} settings over the run's own (see
+   * {@link ExperimentPlan#finalEvalSettings}). An evaluation already finished with other settings (other
+   * episodes, other extra settings) is removed and made again.
+   */
+  public static FinalEvaluation run(Path runDir, String split, int episodes, Map<String, String> extra) {
     if (!SPLITS.contains(split)) {
       throw new IllegalArgumentException("split must be one of " + SPLITS + ", was " + split);
     }
     Optional<FinalEvaluation> done = read(runDir, split);
-    if (done.isPresent()) {
+    if (done.isPresent() && current(runDir, split, episodes, extra)) {
       return done.get();
     }
     Path parent = runDir.resolve(DIR);
-    ExperimentRunner.deleteTree(parent.resolve(split), "the unfinished evaluation");
-    Path finalCheckpoint = runDir.resolve("checkpoints").resolve("final");
-    Optional<String> model = Files.isDirectory(finalCheckpoint)
-        ? Optional.of(finalCheckpoint.toAbsolutePath().toString()) : Optional.empty();
-    Map<String, String> o = new LinkedHashMap<>(EvalCommand.evaluationOf(model,
-        TrainSettings.EvalSplit.valueOf(split.toUpperCase(Locale.ROOT)), Optional.of(episodes)));
-    o.put("skillsd.run.dir", ConfigUtil.quoteString(parent.toString()));
-    o.put("skillsd.run.id", ConfigUtil.quoteString(split));
-    SkillsdSettings settings = SkillsdSettings.load(runDir.resolve(RunDirectory.CONFIG_FILE), o);
+    ExperimentRunner.deleteTree(parent.resolve(split), done.isPresent() ? "the evaluation made with other settings"
+        : "the unfinished evaluation");
+    SkillsdSettings settings = settings(runDir, split, episodes, extra);
     TrainingRun.Result result = TrainingRun.run(settings);
     if (result.stoppedBy().isPresent()) {
       throw new Stopped(result.stoppedBy().get());
@@ -110,6 +120,31 @@ public record FinalEvaluation(String split, int episodes, double success, double
     }
     return read(runDir, split).orElseThrow(() -> new IllegalStateException(
         result.runDir() + " finished without an evaluation line in its metrics"));
+  }
+
+  /**
+   * Whether the finished evaluation of {@code runDir} on {@code split} was made with the settings
+   * {@link #run(Path, String, int, Map)} would give it now. The model's path is left out of the comparison
+   * (it is always the run's final model, wherever the experiment directory has moved since).
+   */
+  public static boolean current(Path runDir, String split, int episodes, Map<String, String> extra) {
+    Path stored = runDir.resolve(DIR).resolve(split).resolve(RunDirectory.CONFIG_FILE);
+    return ExperimentRunner.differingKeys(stored, settings(runDir, split, episodes, extra)).stream()
+        .noneMatch(k -> !k.equals(EvalCommand.MODEL));
+  }
+
+  /** The settings of the final evaluation of {@code runDir} on {@code split}. */
+  private static SkillsdSettings settings(Path runDir, String split, int episodes, Map<String, String> extra) {
+    Path parent = runDir.resolve(DIR);
+    Path finalCheckpoint = runDir.resolve("checkpoints").resolve("final");
+    Optional<String> model = Files.isDirectory(finalCheckpoint)
+        ? Optional.of(finalCheckpoint.toAbsolutePath().toString()) : Optional.empty();
+    Map<String, String> o = new LinkedHashMap<>(extra);
+    o.putAll(EvalCommand.evaluationOf(model, TrainSettings.EvalSplit.valueOf(split.toUpperCase(Locale.ROOT)),
+        Optional.of(episodes)));
+    o.put("skillsd.run.dir", ConfigUtil.quoteString(parent.toString()));
+    o.put("skillsd.run.id", ConfigUtil.quoteString(split));
+    return SkillsdSettings.load(runDir.resolve(RunDirectory.CONFIG_FILE), o);
   }
 
   /** An evaluation stopped on request (Ctrl-C, SIGTERM), which stops the experiment as a stopped run does. */

@@ -36,7 +36,7 @@ import picocli.CommandLine.Option;
         "  skillsd eval --checkpoint models/base-agent -D skillsd.environment.options.sokoban.preset=skill-sd"})
 public final class EvalCommand implements Callable<Integer> {
 
-  static final String MODEL = "skillsd.policy.model";
+  public static final String MODEL = "skillsd.policy.model";
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;

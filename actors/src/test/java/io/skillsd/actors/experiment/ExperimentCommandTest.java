@@ -194,6 +194,39 @@ class ExperimentCommandTest {
     assertTrue(fourth.out().contains("run 3 of 4: grpo, seed 1: starting"), fourth.out());
     assertTrue(RunRecord.finished(cut));
     assertFalse(Files.exists(cut.resolve("left-over")), "the unfinished run's directory was replaced");
+
+    // Settings for the final evaluations only (other held-out levels here) make them again and keep the runs.
+    Map<String, FileTime> runs = new HashMap<>();
+    for (String v : VARIANTS) {
+      for (int seed = 0; seed < 2; seed++) {
+        Path run = out.resolve(v + "-s" + seed);
+        runs.put(run.toString(), Files.getLastModifiedTime(run.resolve(RunRecord.SUMMARY)));
+      }
+    }
+    List<String> reevaluate = new ArrayList<>(List.of(command(out)));
+    reevaluate.addAll(List.of("--final-eval-set", "skillsd.environment.options.sokoban.test-seed=777000"));
+    CliRun fifth = CliRun.of(reevaluate.toArray(String[]::new));
+    assertEquals(0, fifth.code(), fifth.out() + fifth.err());
+    assertTrue(fifth.out().contains("4 finished earlier, 0 to run"), fifth.out());
+    assertFalse(fifth.out().contains("(made earlier)"), "every final evaluation is made anew: " + fifth.out());
+    for (Map.Entry<String, FileTime> e : runs.entrySet()) {
+      Path run = Path.of(e.getKey());
+      assertEquals(e.getValue(), Files.getLastModifiedTime(run.resolve(RunRecord.SUMMARY)), "the run is kept: " + run);
+      for (String split : FinalEvaluation.SPLITS) {
+        var config = ConfigFactory.parseFile(run.resolve(FinalEvaluation.DIR).resolve(split).resolve("config.conf").toFile());
+        assertEquals(777000, config.getLong("skillsd.environment.options.sokoban.test-seed"), run + " " + split);
+        assertEquals(6, config.getInt("skillsd.train.eval-episodes"));
+      }
+      var own = ConfigFactory.parseFile(run.resolve("config.conf").toFile());
+      String key = "skillsd.environment.options.sokoban.test-seed";
+      assertFalse(own.hasPath(key) && own.getLong(key) == 777000, "not in the run's own settings: " + run);
+    }
+    assertTrue(Files.readString(out.resolve("results.md"))
+        .contains("Settings of the final evaluations only: `skillsd.environment.options.sokoban.test-seed = 777000`."));
+    CliRun sixth = CliRun.of(reevaluate.toArray(String[]::new));
+    assertEquals(0, sixth.code(), sixth.out() + sixth.err());
+    assertEquals(4, sixth.out().lines().filter(l -> l.contains("final model on") && l.contains("(made earlier)")).count(),
+        "made with the same settings, they are kept: " + sixth.out());
   }
 
   /** The last evaluation line of a metrics file. */

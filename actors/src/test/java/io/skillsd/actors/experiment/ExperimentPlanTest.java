@@ -68,6 +68,10 @@ class ExperimentPlanTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> plan(Map.of("skillsd.train.iterations", "5"), List.of(Variant.GRPO), 1));
     assertTrue(e.getMessage().contains("--iterations"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> new ExperimentPlan("sokoban", Optional.empty(), Map.of(), 1,
+        7, List.of(Variant.GRPO), Path.of("/tmp/exp"), "cmd", Optional.empty(),
+        Map.of("skillsd.environment.options.sokoban.test-size", "4096")));
+    assertTrue(e.getMessage().contains("--no-final-evals"), e.getMessage());
   }
 
   @Test
@@ -87,7 +91,9 @@ class ExperimentPlanTest {
       "--variants; grpo,sft; unknown variant 'sft'",
       "--seeds; 0; --seeds must be at least 1",
       "--iterations; 0; --iterations must be at least 1",
-      "-D; skillsd.run.seed=4; use --seeds"})
+      "-D; skillsd.run.seed=4; use --seeds",
+      "--final-eval-set; skillsd.train.eval-episodes=512; use --final-eval-episodes",
+      "--final-eval-set; skillsd.policy.model=builtin:tiny; the run's final model is evaluated"})
   void badArgumentsFailWithOneLineAndExitCode2(String option, String value, String message) {
     CliRun r = CliRun.of("experiment", "sokoban", option, value, "--out", "/tmp/never-written");
     assertEquals(2, r.code(), r.err());
