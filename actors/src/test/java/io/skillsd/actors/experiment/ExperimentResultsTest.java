@@ -150,12 +150,18 @@ class ExperimentResultsTest {
     assertTrue(md.contains("Not finished (1 of 2 runs): grpo-s1"), md);
   }
 
-  @Test
-  void resultsOnlyWritesTheTableOfFinishedRunsAndLeavesAnUnfinishedOneAlone() throws Exception {
-    ExperimentPlan p = plan(List.of(Variant.GRPO), 2);
+  /** Seed 0 finished; seed 1 one iteration in, as a run another process is writing: its directory. */
+  private static Path firstFinishedSecondRunning(ExperimentPlan p) throws Exception {
     fakeRun(p, p.runs().get(0), trainedRun(0.5, 0.5, 0.5));
     Path running = Files.createDirectories(p.dir(p.runs().get(1)));
     Files.writeString(running.resolve(RunRecord.METRICS), train(1, 0.5, 0.5) + "\n");
+    return running;
+  }
+
+  @Test
+  void resultsOnlyWritesTheTableOfFinishedRunsAndLeavesAnUnfinishedOneAlone() throws Exception {
+    ExperimentPlan p = plan(List.of(Variant.GRPO), 2);
+    Path running = firstFinishedSecondRunning(p);
 
     StringWriter console = new StringWriter();
     ExperimentRunner.Outcome o = new ExperimentRunner(p, new PrintWriter(console)).run(false);
@@ -172,9 +178,7 @@ class ExperimentResultsTest {
   @Test
   void aRunAnotherLiveProcessHoldsIsLeftToIt() throws Exception {
     ExperimentPlan p = plan(List.of(Variant.GRPO), 2);
-    fakeRun(p, p.runs().get(0), trainedRun(0.5, 0.5, 0.5));
-    Path running = Files.createDirectories(p.dir(p.runs().get(1)));
-    Files.writeString(running.resolve(RunRecord.METRICS), train(1, 0.5, 0.5) + "\n");
+    Path running = firstFinishedSecondRunning(p);
     long other = ProcessHandle.current().parent().orElseThrow().pid(); // alive while this test runs
     Path claim = Files.createDirectories(dir.resolve(RunClaim.DIR)).resolve(p.runs().get(1).id());
     Files.writeString(claim, other + " " + java.net.InetAddress.getLocalHost().getHostName() + "\n");
