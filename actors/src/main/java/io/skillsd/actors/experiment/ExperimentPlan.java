@@ -75,7 +75,7 @@ public record ExperimentPlan(String environment, Optional<Path> configFile, Map<
     }
     for (String key : finalEvalSettings.keySet()) {
       String k = key.trim();
-      String option = FinalEvaluation.CONTROLLED.containsKey(k) ? FinalEvaluation.CONTROLLED.get(k) : CONTROLLED.get(k);
+      String option = FinalEvaluation.CONTROLLED.getOrDefault(k, CONTROLLED.get(k));
       if (option != null) {
         throw new IllegalArgumentException("--final-eval-set " + k + " is set by the final evaluation; use " + option);
       }

@@ -14,6 +14,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 /**
@@ -176,9 +178,9 @@ public record ExperimentResults(ExperimentPlan plan, List<Optional<RunRecord>> r
           + "skills (`<variant>-s<seed>/").append(FinalEvaluation.DIR).append("/<split>/`); the base variant's is the "
           + "starting model.");
       if (!plan.finalEvalSettings().isEmpty()) {
-        md.append(" Settings of the final evaluations only: ").append(new java.util.TreeMap<>(plan.finalEvalSettings())
+        md.append(" Settings of the final evaluations only: ").append(new TreeMap<>(plan.finalEvalSettings())
             .entrySet().stream().map(e -> "`" + e.getKey().trim() + " = " + e.getValue().trim() + "`")
-            .collect(java.util.stream.Collectors.joining(", "))).append('.');
+            .collect(Collectors.joining(", "))).append('.');
       }
     }
     md.append("\n\n");

@@ -130,7 +130,7 @@ public record FinalEvaluation(String split, int episodes, double success, double
   public static boolean current(Path runDir, String split, int episodes, Map<String, String> extra) {
     Path stored = runDir.resolve(DIR).resolve(split).resolve(RunDirectory.CONFIG_FILE);
     return ExperimentRunner.differingKeys(stored, settings(runDir, split, episodes, extra)).stream()
-        .noneMatch(k -> !k.equals(EvalCommand.MODEL));
+        .allMatch(EvalCommand.MODEL::equals);
   }
 
   /** The settings of the final evaluation of {@code runDir} on {@code split}. */
