@@ -185,7 +185,7 @@ class ModelSummarizerHttpTest {
       ModelSummarizer summarizer = new ModelSummarizer(client.name(), (system, user, options) -> {
         calls.add(System.nanoTime()); // when the summarizer lets a request go, before any HTTP latency
         return client.generate(system, user, options);
-      }, fast().withRequestsPerSecond(10));
+      }, fast().withRequestsPerSecond(5));
       List<CompletableFuture<Optional<Skill>>> all = List.of(
           summarizer.summarize(ScriptedTrajectories.solved(), new SummaryContext("a", 1, 1)),
           summarizer.summarize(ScriptedTrajectories.solved(), new SummaryContext("b", 1, 1)),
@@ -196,7 +196,10 @@ class ModelSummarizerHttpTest {
       assertEquals(3, endpoint.received().size());
       List<Long> times = calls.stream().sorted().toList();
       long span = (times.get(2) - times.get(0)) / 1_000_000;
-      assertTrue(span >= 190, "3 requests at 10/s need 200 ms between the first and the last, took " + span + " ms");
+      // The third request's slot is 400 ms after the first's; the times are taken a little after each grant,
+      // and a busy machine can hold the first (cold code) longer than the last, so up to 100 ms is allowed.
+      // Without the limit the three go within a few milliseconds (the slot arithmetic: ModelSummarizerTest).
+      assertTrue(span >= 300, "3 requests at 5/s need 400 ms between the first and the last, took " + span + " ms");
     }
   }
 

@@ -88,13 +88,16 @@ class ModelSummarizerTest {
 
   @Test
   void pacerSpacesReservationsByTheInterval() {
-    RequestPacer pacer = new RequestPacer(4.0); // 250 ms apart
-    long first = pacer.reserve();
-    long second = pacer.reserve();
-    long third = pacer.reserve();
-    assertEquals(0, first);
-    assertTrue(second > 150_000_000L && second <= 250_000_000L, "second waits " + second);
-    assertTrue(third > 400_000_000L && third <= 500_000_000L, "third waits " + third);
-    assertEquals(0, new RequestPacer(0).reserve());
+    long[] now = {5_000_000_000L};
+    RequestPacer pacer = new RequestPacer(4.0, () -> now[0]); // 250 ms apart
+    assertEquals(0, pacer.reserve());
+    assertEquals(250_000_000L, pacer.reserve());
+    now[0] += 100_000_000L; // 100 ms later the third slot is still 500 ms after the first
+    assertEquals(400_000_000L, pacer.reserve());
+    now[0] += 2_000_000_000L; // idle past every reserved slot: the next request goes at once
+    assertEquals(0, pacer.reserve());
+    assertEquals(250_000_000L, pacer.reserve());
+    assertEquals(0, new RequestPacer(0, () -> now[0]).reserve());
+    assertEquals(0, new RequestPacer(0, () -> now[0]).reserve());
   }
 }
