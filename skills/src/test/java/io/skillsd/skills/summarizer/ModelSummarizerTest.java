@@ -97,7 +97,8 @@ class ModelSummarizerTest {
     now[0] += 2_000_000_000L; // idle past every reserved slot: the next request goes at once
     assertEquals(0, pacer.reserve());
     assertEquals(250_000_000L, pacer.reserve());
-    assertEquals(0, new RequestPacer(0, () -> now[0]).reserve());
-    assertEquals(0, new RequestPacer(0, () -> now[0]).reserve());
+    RequestPacer unlimited = new RequestPacer(0, () -> now[0]);
+    assertEquals(0, unlimited.reserve());
+    assertEquals(0, unlimited.reserve()); // rate 0 never reserves ahead
   }
 }
