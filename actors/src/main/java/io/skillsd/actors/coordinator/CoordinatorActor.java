@@ -924,11 +924,7 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
   // ---- numbers ---------------------------------------------------------------------------------------
 
   private double reward(EpisodeResult r) {
-    return switch (settings.reward()) {
-      case COMPLETION -> r.trajectory().metrics().completion();
-      case SUCCESS -> r.trajectory().metrics().success() ? 1.0 : 0.0;
-      case RETURN -> r.trajectory().totalReward();
-    };
+    return settings.rewardOf(r.trajectory());
   }
 
   /** Mean of log π_teacher − log π_student over the sampled tokens of skill-scored trajectories. */

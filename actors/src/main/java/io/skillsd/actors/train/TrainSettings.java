@@ -3,6 +3,7 @@ package io.skillsd.actors.train;
 import io.skillsd.actors.settings.SettingsException;
 import io.skillsd.actors.settings.SettingsReader;
 import io.skillsd.actors.settings.SkillsdSettings;
+import io.skillsd.environments.Trajectory;
 import io.skillsd.policies.objectives.Algorithm;
 import io.skillsd.policies.objectives.ObjectiveSettings;
 import io.skillsd.policies.objectives.TeacherSync;
@@ -18,6 +19,7 @@ public record TrainSettings(
     int tasksPerIteration,
     int groupSize,
     Reward reward,
+    double formatPenalty,
     ObjectiveSettings objective,
     UpdateSettings update,
     double maintenanceWeight,
@@ -50,7 +52,13 @@ public record TrainSettings(
     /** Success as 0 or 1. */
     SUCCESS,
     /** The environment's summed step rewards (shaped; can make GRPO prefer short failures). */
-    RETURN
+    RETURN,
+    /**
+     * Task completion less {@code format-penalty} for each turn whose answer the environment did not accept
+     * as given ({@code actionValid} false): a malformed answer then costs reward even where a lenient parser
+     * still plays its actions.
+     */
+    COMPLETION_FORMAT
   }
 
   /** Which of the environment's task splits evaluations play. */
@@ -182,6 +190,7 @@ public record TrainSettings(
         tasks,
         groupSize,
         r.enumValue("reward", Reward.class),
+        r.doubleIn("format-penalty", 0.0, 1000.0),
         objective,
         update,
         maintenanceWeight,
@@ -206,6 +215,17 @@ public record TrainSettings(
         r.intIn("prefix-cache-min-tokens", 0, 1_000_000),
         model,
         p.longValue("init-seed"));
+  }
+
+  /** What the learner takes as a finished episode's reward under {@link #reward()}. */
+  public double rewardOf(Trajectory t) {
+    return switch (reward) {
+      case COMPLETION -> t.metrics().completion();
+      case SUCCESS -> t.metrics().success() ? 1.0 : 0.0;
+      case RETURN -> t.totalReward();
+      case COMPLETION_FORMAT -> t.metrics().completion()
+          - formatPenalty * t.turns().stream().filter(turn -> !turn.result().actionValid()).count();
+    };
   }
 
   public int episodesPerIteration() {
