@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
 class TrainingRewardTest {
 
   /**
-   * The box is pushed onto its target in two turns; the first answer is malformed (it names an unknown action) but
-   * its action still runs, as in RAGEN.
+   * The box is pushed onto its target in two turns; the first answer is malformed (it names an unknown
+   * action) but its valid action still runs, as in RAGEN.
    */
   private static Trajectory solvedWithOneMalformedTurn() {
     SokobanEnvironment env = new SokobanEnvironment(SokobanSettings.ragen());
