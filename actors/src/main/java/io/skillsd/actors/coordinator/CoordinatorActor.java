@@ -46,10 +46,12 @@ import io.skillsd.skills.bank.SkillSelection;
 import io.skillsd.skills.summarizer.SkillSummarizer;
 import io.skillsd.skills.summarizer.SummaryContext;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -113,6 +115,8 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
   private int checkpointIteration = -1;
   private int nextTask;
   private final Map<String, Episode> inFlight = new HashMap<>();
+  /** The evaluation's episodes not started yet: it plays eval-concurrency at a time, wave after wave. */
+  private final ArrayDeque<Episode> evalPending = new ArrayDeque<>();
   private final List<EpisodeResult> results = new ArrayList<>();
   private final Map<String, float[]> teacherLogp = new HashMap<>();
   private final Map<String, String> teacherPending = new HashMap<>();
@@ -264,13 +268,41 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
       return;
     }
     int member = 0;
-    List<Episode> episodes = new ArrayList<>(evalTasks.size());
+    evalPending.clear();
     for (Task task : evalTasks) {
       String id = "eval" + String.format("%04d", iteration) + "-" + String.format("%03d", member);
-      episodes.add(Episode.student(id, task, iteration, member, 0, true, settings.evalTemperature(), seed ^ (0x5EEDL + member)));
+      evalPending.add(Episode.student(id, task, iteration, member, 0, true, settings.evalTemperature(), seed ^ (0x5EEDL + member)));
       member++;
     }
-    launch(episodes);
+    launchEvalWave();
+  }
+
+  /**
+   * Starts the next eval-concurrency episodes of the evaluation. Waves, not a sliding window: each wave
+   * starts once the one before has ended, so which episodes share a batch does not depend on timing, and at
+   * most eval-concurrency sessions (each with its KV cache) are alive at once however large the split.
+   */
+  private void launchEvalWave() {
+    List<Episode> wave = new ArrayList<>(Math.min(evalPending.size(), settings.evalConcurrency()));
+    while (!evalPending.isEmpty() && wave.size() < settings.evalConcurrency()) {
+      wave.add(evalPending.poll());
+    }
+    launch(wave);
+  }
+
+  /** An evaluation episode has ended: the next wave starts once this one is over, the result after the last. */
+  private void evalEpisodeEnded() {
+    if (!inFlight.isEmpty()) {
+      return;
+    }
+    if (evalPending.isEmpty()) {
+      finishEval();
+      return;
+    }
+    int done = evalTasks.size() - evalPending.size();
+    getContext().getLog().info("{} evaluation: {} of {} episodes played, success so far {}%", splitName(), done,
+        evalTasks.size(), String.format(Locale.ROOT, "%.1f", 100 * IterationStats.of(results).success()));
+    launchEvalWave();
   }
 
   private void finishEval() {
@@ -427,9 +459,7 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
     }
     results.add(r);
     if (e.evaluation()) {
-      if (inFlight.isEmpty()) {
-        finishEval();
-      }
+      evalEpisodeEnded();
       return this;
     }
     completed++;
@@ -579,8 +609,8 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
         failed++;
       }
       getContext().getLog().error("episode {} failed {} times; it is left out of its group", e.episodeId(), e.attempt() + 1);
-      if (e.evaluation() && inFlight.isEmpty()) {
-        finishEval();
+      if (e.evaluation()) {
+        evalEpisodeEnded();
       } else {
         if (!e.evaluation() && settings.objective().algorithm().usesDistillation()
             && settings.teacherSkill() == TrainSettings.TeacherSkill.GROUP_SUCCESS && groupDone(e.group())) {
@@ -853,6 +883,7 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
           return stopped();
         }
         inFlight.clear(); // the evaluation's episodes that still report are dropped
+        evalPending.clear();
         writeCheckpoint(iterationCheckpoint());
         return this;
       }

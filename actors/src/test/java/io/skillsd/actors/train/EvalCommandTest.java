@@ -128,6 +128,54 @@ class EvalCommandTest {
   }
 
   @Test
+  void aSplitLargerThanEvalConcurrencyIsPlayedInWavesWithTheSameResults() throws IOException {
+    Path all = dir.resolve("all-at-once");
+    CliRun once = CliRun.of("eval", "--checkpoint", baseAgent().toString(), "--episodes", "7",
+        "-D", "skillsd.run.dir=" + all, "-D", "skillsd.environment.options.sokoban.preset=ragen");
+    assertEquals(0, once.code(), once.out() + once.err());
+
+    Path waves = dir.resolve("waves");
+    CliRun inWaves = CliRun.of("eval", "--checkpoint", baseAgent().toString(), "--episodes", "7",
+        "-D", "skillsd.run.dir=" + waves, "-D", "skillsd.environment.options.sokoban.preset=ragen",
+        "-D", "skillsd.train.eval-concurrency=3");
+    assertEquals(0, inWaves.code(), inWaves.out() + inWaves.err());
+    assertEquals(List.of(), waveProgress(onlyRun(all)), "one wave");
+    assertEquals(List.of("test 3 of 7", "test 6 of 7"), waveProgress(onlyRun(waves)), "progress after each wave");
+
+    java.util.Map<String, String> playedOnce = answersByTask(onlyRun(all));
+    java.util.Map<String, String> playedInWaves = answersByTask(onlyRun(waves));
+    assertEquals(7, playedOnce.size());
+    assertEquals(playedOnce, playedInWaves, "every task is played as it is when all play at once");
+  }
+
+  /** The progress lines between an evaluation's waves in the run's JSON log: split, played, of how many. */
+  private static List<String> waveProgress(Path runDir) throws IOException {
+    List<String> progress = new ArrayList<>();
+    for (String line : Files.readAllLines(runDir.resolve("logs/skillsd.jsonl"))) {
+      JsonNode n = JSON.readTree(line);
+      if (n.path("message").asText().contains("episodes played")) {
+        JsonNode a = n.path("arguments");
+        progress.add(a.get(0).asText() + " " + a.get(1).asText() + " of " + a.get(2).asText());
+      }
+    }
+    return progress;
+  }
+
+  /** Each episode's task and what happened in it: its answers, turn by turn, and whether it was solved. */
+  private static java.util.Map<String, String> answersByTask(Path runDir) throws IOException {
+    java.util.Map<String, String> byTask = new java.util.TreeMap<>();
+    for (String e : Files.readAllLines(runDir.resolve("trajectories/eval-0000.jsonl"))) {
+      JsonNode ep = JSON.readTree(e);
+      StringBuilder played = new StringBuilder(ep.path("success").asText());
+      for (JsonNode turn : ep.path("turns")) {
+        played.append(" | ").append(turn.path("action").asText());
+      }
+      byTask.put(ep.path("task").asText(), played.toString());
+    }
+    return byTask;
+  }
+
+  @Test
   void badArgumentsAreUsageErrors() {
     CliRun split = CliRun.of("eval", "--checkpoint", baseAgent().toString(), "--split", "valid");
     assertEquals(2, split.code());
