@@ -317,13 +317,15 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
     line.put("heldout_success", stats.success());
     line.put("heldout_completion", stats.completion());
     line.put("heldout_format_rate", stats.formatRate());
+    line.put("heldout_distinct_first_answers", stats.distinctFirstAnswers());
     line.put("context_full", stats.contextFull());
     line.put("split", splitName());
     line.put("eval_seconds", seconds(System.nanoTime() - iterationStartNanos));
     recorder.metrics(line);
     recorder.trajectories("eval-" + String.format("%04d", iteration), results, Map.of(), Map.of());
     summary.put("last_eval", Map.of("split", splitName(), "iteration", iteration, "episodes", stats.episodes(),
-        "success", stats.success(), "completion", stats.completion(), "format_rate", stats.formatRate()));
+        "success", stats.success(), "completion", stats.completion(), "format_rate", stats.formatRate(),
+        "distinct_first_answers", stats.distinctFirstAnswers()));
     if (phase == Phase.EVAL_BEFORE) {
       summary.put("heldout_success_before", stats.success());
       summary.put("heldout_completion_before", stats.completion());
@@ -332,9 +334,10 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
       summary.put("heldout_success_after", stats.success());
       summary.put("heldout_completion_after", stats.completion());
     }
-    getContext().getLog().info("{} ({}, iteration {}): success {} completion {} format {} over {} episodes",
+    getContext().getLog().info("{} ({}, iteration {}): success {} completion {} format {} over {} episodes, {} different first answers",
         settings.evalSplit() == TrainSettings.EvalSplit.TEST ? "held-out" : "train split", label, iteration,
-        pct(stats.success()), pct(stats.completion()), pct(stats.formatRate()), stats.episodes());
+        pct(stats.success()), pct(stats.completion()), pct(stats.formatRate()), stats.episodes(),
+        stats.distinctFirstAnswers());
     afterEval();
   }
 

@@ -2,6 +2,7 @@ package io.skillsd.actors.experiment;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.skillsd.actors.train.TrainSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -52,10 +53,11 @@ public record ExperimentResults(ExperimentPlan plan, List<Optional<RunRecord>> r
 
   /**
    * One row of the table. Train statistics have no values for a variant that does not train; the final
-   * evaluations' statistics (by split, {@link FinalEvaluation#SPLITS}) cover the runs that have one.
+   * evaluations' statistics (by split, {@link FinalEvaluation#SPLITS}) cover the runs that have one;
+   * {@code finalDistinctFirstAnswers} is over their held-out ones.
    */
   public record Row(Variant variant, Stat heldoutSuccess, Stat heldoutCompletion, Stat lateHeldoutSuccess,
-      Stat trainSuccess, Stat trainCompletion, Map<String, Stat> finalSuccess) {
+      Stat trainSuccess, Stat trainCompletion, Map<String, Stat> finalSuccess, Stat finalDistinctFirstAnswers) {
     public Row {
       Objects.requireNonNull(variant, "variant");
     }
@@ -86,9 +88,14 @@ public record ExperimentResults(ExperimentPlan plan, List<Optional<RunRecord>> r
         Stat.of(runs.stream().map(RunRecord::lateHeldoutSuccess).toList()),
         Stat.of(present(runs.stream().map(RunRecord::trainSuccess).toList())),
         Stat.of(present(runs.stream().map(RunRecord::trainCompletion).toList())),
-        finalSuccess(runs))));
+        finalSuccess(runs),
+        Stat.of(runs.stream().flatMap(r -> r.finalEvaluation(HELDOUT).stream())
+            .map(e -> (double) e.distinctFirstAnswers()).toList()))));
     return rows;
   }
+
+  /** The split whose final evaluations also report their different first answers. */
+  private static final String HELDOUT = TrainSettings.EvalSplit.TEST.id();
 
   private static Map<String, Stat> finalSuccess(List<RunRecord> runs) {
     Map<String, Stat> bySplit = new LinkedHashMap<>();
@@ -130,7 +137,12 @@ public record ExperimentResults(ExperimentPlan plan, List<Optional<RunRecord>> r
     t.append("| variant | seeds | held-out success (%) | held-out completion (%) | held-out success, last ")
         .append(RunRecord.LAST_EVALUATIONS).append(" evaluations (%) | train success (%) | train completion (%) |");
     finals.values().forEach(h -> t.append(' ').append(h).append(" |"));
-    t.append("\n|---|---:|---:|---:|---:|---:|---:|").append("---:|".repeat(finals.size())).append('\n');
+    boolean answers = finals.containsKey(HELDOUT);
+    if (answers) {
+      t.append(" final, held-out: different first answers |");
+    }
+    t.append("\n|---|---:|---:|---:|---:|---:|---:|").append("---:|".repeat(finals.size() + (answers ? 1 : 0)))
+        .append('\n');
     for (Row r : rows()) {
       t.append("| ").append(r.variant().label())
           .append(" | ").append(r.seeds() == plan.seeds() ? Integer.toString(r.seeds()) : r.seeds() + " of " + plan.seeds())
@@ -141,6 +153,9 @@ public record ExperimentResults(ExperimentPlan plan, List<Optional<RunRecord>> r
           .append(" | ").append(r.trainCompletion().percent())
           .append(" |");
       finals.keySet().forEach(split -> t.append(' ').append(r.finalSuccess().get(split).percent()).append(" |"));
+      if (answers) {
+        t.append(' ').append(r.finalDistinctFirstAnswers().plain()).append(" |");
+      }
       t.append('\n');
     }
     return t.toString();
@@ -176,7 +191,8 @@ public record ExperimentResults(ExperimentPlan plan, List<Optional<RunRecord>> r
     if (!finalColumns().isEmpty()) {
       md.append(" Final: each run's final model evaluated after the run on every task of the split, greedy, no "
           + "skills (`<variant>-s<seed>/").append(FinalEvaluation.DIR).append("/<split>/`); the base variant's is the "
-          + "starting model.");
+          + "starting model. Different first answers: how many different answers the final held-out episodes "
+          + "opened with (a policy that plays one fixed plan whatever the task has one or a few).");
       if (!plan.finalEvalSettings().isEmpty()) {
         md.append(" Settings of the final evaluations only: ").append(new TreeMap<>(plan.finalEvalSettings())
             .entrySet().stream().map(e -> "`" + e.getKey().trim() + " = " + e.getValue().trim() + "`")
@@ -214,6 +230,7 @@ public record ExperimentResults(ExperimentPlan plan, List<Optional<RunRecord>> r
       v.put("train_success", stat(r.trainSuccess()));
       v.put("train_completion", stat(r.trainCompletion()));
       r.finalSuccess().forEach((split, stat) -> v.put("final_" + split + "_success", stat(stat)));
+      v.put("final_" + HELDOUT + "_distinct_first_answers", stat(r.finalDistinctFirstAnswers()));
       variants.add(v);
     }
     root.put("variants", variants);
@@ -235,7 +252,7 @@ public record ExperimentResults(ExperimentPlan plan, List<Optional<RunRecord>> r
         m.put("train_completion", value(r.trainCompletion()));
         m.put("train_iterations", r.train().size());
         r.finalEvaluations().forEach((split, e) -> m.put("final_" + split, Map.of("episodes", e.episodes(),
-            "success", e.success(), "completion", e.completion())));
+            "success", e.success(), "completion", e.completion(), "distinct_first_answers", e.distinctFirstAnswers())));
         m.put("seconds", r.seconds());
       });
       runs.add(m);

@@ -13,11 +13,14 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * One evaluation of a finished run's final model on a whole split (greedy as the run's own evaluations, skills
@@ -31,8 +34,11 @@ import java.util.Optional;
  * @param episodes how many tasks were played, one episode each
  * @param success the share of them solved
  * @param completion the mean completion
+ * @param distinctFirstAnswers how many different answers its episodes opened with (a policy that plays one
+ *     fixed plan whatever the task has one or a few)
  */
-public record FinalEvaluation(String split, int episodes, double success, double completion) {
+public record FinalEvaluation(String split, int episodes, double success, double completion,
+    int distinctFirstAnswers) {
 
   /** The folder of a run that holds its final evaluations, one run directory per split. */
   public static final String DIR = "final-evals";
@@ -64,11 +70,32 @@ public record FinalEvaluation(String split, int episodes, double success, double
       if (!last.path("success").isNumber()) {
         return Optional.empty();
       }
+      int distinct = last.has("distinct_first_answers") ? last.path("distinct_first_answers").asInt()
+          : countFirstAnswers(dir.resolve("trajectories"));
       return Optional.of(new FinalEvaluation(split, last.path("episodes").asInt(), last.path("success").asDouble(),
-          last.path("completion").asDouble()));
+          last.path("completion").asDouble(), distinct));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + summary, e);
     }
+  }
+
+  /**
+   * Different first answers in the episodes an evaluation recorded before its summary counted them
+   * ({@code trajectories/eval-*.jsonl}, one episode per line).
+   */
+  private static int countFirstAnswers(Path trajectories) throws IOException {
+    Set<String> first = new HashSet<>();
+    try (Stream<Path> files = Files.list(trajectories)) {
+      for (Path f : files.filter(p -> p.getFileName().toString().startsWith("eval-")).toList()) {
+        for (String line : Files.readAllLines(f)) {
+          JsonNode turns = JSON.readTree(line).path("turns");
+          if (turns.size() > 0) {
+            first.add(turns.get(0).path("action").asText());
+          }
+        }
+      }
+    }
+    return first.size();
   }
 
   /** Every finished final evaluation of {@code runDir}, by split, in {@link #SPLITS} order. */

@@ -30,6 +30,15 @@ public record Stat(double mean, double std, int n) {
     return new Stat(mean, Math.sqrt(squares / (n - 1)), n);
   }
 
+  /** As they are, with one decimal: {@code 7.3 ± 4.0}, {@code 7.0} for one value, {@code —} for none. */
+  public String plain() {
+    if (n == 0) {
+      return "—";
+    }
+    String m = String.format(java.util.Locale.ROOT, "%.1f", mean);
+    return n == 1 ? m : m + " ± " + String.format(java.util.Locale.ROOT, "%.1f", std);
+  }
+
   /** As percentages with one decimal: {@code 51.6 ± 2.3}, {@code 51.6} for one value, {@code —} for none. */
   public String percent() {
     if (n == 0) {

@@ -137,6 +137,9 @@ public final class RunReport {
       rows.put("success", pct(e.path("heldout_success").asDouble()));
       rows.put("completion", pct(e.path("heldout_completion").asDouble()));
       rows.put("answer format", pct(e.path("heldout_format_rate").asDouble()));
+      if (e.has("heldout_distinct_first_answers")) {
+        rows.put("different first answers", e.path("heldout_distinct_first_answers").asText());
+      }
       rows.put("episodes cut by the context", e.path("context_full").asText("0"));
     } else if (!eval.isEmpty()) {
       rows.put("held-out success (first → last)", pct(eval.get(0).path("heldout_success").asDouble()) + " → "

@@ -98,10 +98,11 @@ public final class EvalCommand implements Callable<Integer> {
     Map<String, Object> last = result.summary().get("last_eval") instanceof Map<?, ?> m
         ? (Map<String, Object>) m : Map.of();
     if (!last.isEmpty()) {
-      out.printf("%s split: success %s, completion %s, answer format %s over %s episodes (%s, skills off)%n",
+      out.printf("%s split: success %s, completion %s, answer format %s over %s episodes (%s, skills off); "
+              + "%s different first answers%n",
           last.get("split"), TrainCommand.pct(last.get("success")), TrainCommand.pct(last.get("completion")),
           TrainCommand.pct(last.get("format_rate")),
-          last.get("episodes"), mode(settings));
+          last.get("episodes"), mode(settings), last.get("distinct_first_answers"));
     }
     out.println("run directory: " + result.runDir());
     Path trajectories = result.runDir().resolve("trajectories").resolve("eval-0000.jsonl");

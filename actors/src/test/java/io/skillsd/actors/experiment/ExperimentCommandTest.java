@@ -112,7 +112,7 @@ class ExperimentCommandTest {
     for (int i = 0; i < VARIANTS.size(); i++) {
       String v = VARIANTS.get(i);
       List<String> cells = table.get(v);
-      assertEquals(8, cells.size(), "seeds, five statistics and two final evaluations: " + cells);
+      assertEquals(9, cells.size(), "seeds, five statistics, two final evaluations and the held-out answers: " + cells);
       for (int k = 0; k < 2; k++) {
         String split = FinalEvaluation.SPLITS.get(k);
         double[] perSeed = new double[2];
@@ -133,6 +133,19 @@ class ExperimentCommandTest {
         assertEquals(String.format(Locale.ROOT, "%.1f ± %.1f", 100 * mean, 100 * std), cells.get(6 + k), v + " final " + split);
         assertEquals(mean, json.path("variants").get(i).path("final_" + split + "_success").path("mean").asDouble(), 1e-12);
       }
+      // How many different first answers each run's final held-out episodes opened with, from its episodes.
+      double[] answers = new double[2];
+      for (int seed = 0; seed < 2; seed++) {
+        Path eval = out.resolve(v + "-s" + seed).resolve(FinalEvaluation.DIR).resolve("test");
+        java.util.Set<String> opened = new java.util.HashSet<>();
+        for (String episode : Files.readAllLines(eval.resolve("trajectories/eval-0000.jsonl"))) {
+          opened.add(JSON.readTree(episode).path("turns").get(0).path("action").asText());
+        }
+        answers[seed] = opened.size();
+        assertEquals(opened.size(), evalLine(eval.resolve("metrics.jsonl")).path("heldout_distinct_first_answers").asInt());
+      }
+      assertEquals(String.format(Locale.ROOT, "%.1f ± %.1f", (answers[0] + answers[1]) / 2,
+          Math.abs(answers[0] - answers[1]) / Math.sqrt(2)), cells.get(8), v + " different first answers");
     }
     assertTrue(Files.readString(out.resolve("results.md")).contains("final, 6 held-out tasks: success (%)"));
     assertTrue(first.out().contains("grpo, seed 0: final model on test split"), first.out());

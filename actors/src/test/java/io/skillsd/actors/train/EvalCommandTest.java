@@ -60,10 +60,15 @@ class EvalCommandTest {
 
     List<String> episodes = Files.readAllLines(runDir.resolve("trajectories/eval-0000.jsonl"));
     assertEquals(3, episodes.size());
+    java.util.Set<String> firstAnswers = new java.util.HashSet<>();
     for (String e : episodes) {
       String task = JSON.readTree(e).path("task").asText();
       assertTrue(task.contains("/train/"), "a training task: " + task);
+      firstAnswers.add(JSON.readTree(e).path("turns").get(0).path("action").asText());
     }
+    assertEquals(firstAnswers.size(), evalLines.get(0).path("heldout_distinct_first_answers").asInt());
+    assertTrue(run.out().contains("; " + firstAnswers.size() + " different first answers"), run.out());
+    assertTrue(report.contains("<th>different first answers</th><td>" + firstAnswers.size() + "</td>"), report);
   }
 
   @Test
