@@ -47,6 +47,20 @@ class ExampleConfigsTest {
     assertTrue(SkillsSettings.from(settings).solveFailures());
   }
 
+  /** The frozen-teacher preset builds on the many-level one with the settings of its RESULTS section. */
+  @Test
+  void frozenPresetIncludesTheManyLevelSetup() {
+    SkillsdSettings settings = SkillsdSettings.load(examplesDir().resolve("sokoban-wide-frozen.conf"), Map.of());
+    var c = settings.config();
+    assertEquals(256, c.getInt("skillsd.environment.options.sokoban.train-size"));
+    assertEquals("successes", c.getString("skillsd.train.skill-sources"));
+    TrainSettings train = TrainSettings.from(settings);
+    assertEquals(TrainSettings.Reward.COMPLETION_FORMAT, train.reward());
+    assertEquals(3e-4, c.getDouble("skillsd.train.learning-rate"), 0);
+    assertEquals("frozen", c.getString("skillsd.train.teacher-sync"));
+    assertEquals(1.0, c.getDouble("skillsd.train.lambda"));
+  }
+
   private static Path examplesDir() {
     for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
       if (Files.isDirectory(p.resolve("examples"))) {
