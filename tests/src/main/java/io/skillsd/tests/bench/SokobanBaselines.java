@@ -21,8 +21,11 @@ import java.util.function.Supplier;
 /**
  * Accuracy (solved share) and mean completion of the solver's reference agent, of the random agent and of the
  * fixed-answer agents over the held-out levels of a Sokoban preset (default {@code skill-sd}). Usage:
- * {@code SokobanBaselines [preset] [random-agent-seeds] [option=value ...]}; the random agent plays every
- * level once per agent seed (default 10); options are the environment's (e.g. {@code test-size=4096}).
+ * {@code SokobanBaselines [preset] [random-agent-seeds] [option=value ...] [per-level=FILE]}; the random agent
+ * plays every level once per agent seed (default 10); options are the environment's (e.g.
+ * {@code test-size=4096}); {@code per-level=FILE} writes, per held-out level, how many of the fixed answers
+ * solve it (tab-separated task id and count), so that a policy's episodes can be scored on the levels no fixed
+ * answer solves.
  *
  * <p>A fixed-answer agent gives the same answer every turn, whatever the level: one sequence of as many moves as
  * a turn allows. Every such sequence is played on every level when there are at most 4,096 of them (the
@@ -46,12 +49,17 @@ public final class SokobanBaselines {
     String preset = args.length > 0 ? args[0] : "skill-sd";
     int randomSeeds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
     Map<String, String> options = new LinkedHashMap<>(Map.of("preset", preset));
+    java.nio.file.Path perLevel = null;
     for (int i = 2; i < args.length; i++) {
       String[] kv = args[i].split("=", 2);
       if (kv.length != 2) {
         throw new IllegalArgumentException("options are option=value, was " + args[i]);
       }
-      options.put(kv[0], kv[1]);
+      if (kv[0].equals("per-level")) {
+        perLevel = java.nio.file.Path.of(kv[1]);
+      } else {
+        options.put(kv[0], kv[1]);
+      }
     }
     Environment env = EnvironmentRegistry.load().create("sokoban", options);
     List<Task> test = env.tasks().test();
@@ -70,10 +78,18 @@ public final class SokobanBaselines {
     }
     List<String> answers = fixedAnswers(perTurn);
     double[] accuracy = new double[answers.size()];
+    int[] solvedBy = new int[test.size()];
     int best = 0;
     for (int a = 0; a < answers.size(); a++) {
-      String answer = answers.get(a);
-      accuracy[a] = score(env, test, 1, () -> fixedAnswer(answer)).accuracy();
+      ReferenceAgent agent = fixedAnswer(answers.get(a));
+      int solved = 0;
+      for (int t = 0; t < test.size(); t++) {
+        if (Episodes.play(env, test.get(t), agent, Integer.MAX_VALUE).metrics().success()) {
+          solvedBy[t]++;
+          solved++;
+        }
+      }
+      accuracy[a] = (double) solved / test.size();
       best = accuracy[a] > accuracy[best] ? a : best;
     }
     double[] sorted = accuracy.clone();
@@ -81,6 +97,20 @@ public final class SokobanBaselines {
     System.out.printf(Locale.ROOT, "fixed-answer agents: %d answers of %d moves; best %s accuracy %.4f; "
         + "90th percentile %.4f, median %.4f, worst %.4f%n", answers.size(), perTurn, answers.get(best),
         accuracy[best], sorted[(int) (0.9 * (sorted.length - 1))], sorted[(sorted.length - 1) / 2], sorted[0]);
+    long unsolved = Arrays.stream(solvedBy).filter(n -> n == 0).count();
+    System.out.printf(Locale.ROOT, "levels no fixed answer solves: %d of %d%n", unsolved, test.size());
+    if (perLevel != null) {
+      StringBuilder tsv = new StringBuilder();
+      for (int t = 0; t < test.size(); t++) {
+        tsv.append(test.get(t).id()).append('\t').append(solvedBy[t]).append('\n');
+      }
+      try {
+        java.nio.file.Files.writeString(perLevel, tsv);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException("cannot write " + perLevel, e);
+      }
+      System.out.println("per level: " + perLevel);
+    }
   }
 
   /** Every answer of exactly {@code moves} moves, in a fixed order. */
