@@ -32,19 +32,20 @@ public record Stat(double mean, double std, int n) {
 
   /** As they are, with one decimal: {@code 7.3 ± 4.0}, {@code 7.0} for one value, {@code —} for none. */
   public String plain() {
-    if (n == 0) {
-      return "—";
-    }
-    String m = String.format(java.util.Locale.ROOT, "%.1f", mean);
-    return n == 1 ? m : m + " ± " + String.format(java.util.Locale.ROOT, "%.1f", std);
+    return formatted(1);
   }
 
   /** As percentages with one decimal: {@code 51.6 ± 2.3}, {@code 51.6} for one value, {@code —} for none. */
   public String percent() {
+    return formatted(100);
+  }
+
+  /** The mean and std times {@code scale}, one decimal each. */
+  private String formatted(double scale) {
     if (n == 0) {
       return "—";
     }
-    String m = String.format(java.util.Locale.ROOT, "%.1f", 100 * mean);
-    return n == 1 ? m : m + " ± " + String.format(java.util.Locale.ROOT, "%.1f", 100 * std);
+    String m = String.format(java.util.Locale.ROOT, "%.1f", scale * mean);
+    return n == 1 ? m : m + " ± " + String.format(java.util.Locale.ROOT, "%.1f", scale * std);
   }
 }
