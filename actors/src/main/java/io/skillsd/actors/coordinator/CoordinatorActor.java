@@ -615,7 +615,7 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
       if (e.evaluation()) {
         evalEpisodeEnded();
       } else {
-        if (!e.evaluation() && settings.objective().algorithm().usesDistillation()
+        if (settings.objective().algorithm().usesDistillation()
             && settings.teacherSkill() == TrainSettings.TeacherSkill.GROUP_SUCCESS && groupDone(e.group())) {
           scoreGroup(e.group());
         }
