@@ -50,6 +50,17 @@ public interface Environment {
     return Optional.empty();
   }
 
+  /**
+   * What {@code task} has in common with the tasks alike enough to share skills (e.g. Sokoban: where the boxes
+   * and targets lie relative to the player), so that a skill learned on one can guide another; empty when the
+   * environment has no such notion. Tasks with equal keys share one skill buffer under {@code
+   * skillsd.train.skill-retrieval = similar}. The key must follow from what the agent is shown of the task,
+   * not from its solution.
+   */
+  default Optional<String> similarityKey(Task task) {
+    return Optional.empty();
+  }
+
   /** A scripted or planning agent that solves this environment's tasks, when the environment has one. */
   default Optional<ReferenceAgent> referenceAgent() {
     return Optional.empty();

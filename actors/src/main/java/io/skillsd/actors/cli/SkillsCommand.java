@@ -66,7 +66,8 @@ final class SkillsCommand implements Runnable {
       double c = exploration != null ? exploration : runExploration();
       SkillBank bank;
       try {
-        bank = SkillBank.restore(bankDir, new SkillBankSettings(VIEW_CAPACITY, c, VIEW_MAX_FIELD_CHARS));
+        // null: list the buffers as stored, whether per task or shared (skill-retrieval = similar)
+        bank = SkillBank.restore(bankDir, new SkillBankSettings(VIEW_CAPACITY, c, VIEW_MAX_FIELD_CHARS), null);
       } catch (IllegalArgumentException e) {
         throw new UserError(e.getMessage(), 2);
       } catch (IOException e) {

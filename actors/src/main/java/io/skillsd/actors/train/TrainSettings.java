@@ -26,6 +26,7 @@ public record TrainSettings(
     Maintenance maintenance,
     TeacherSkill teacherSkill,
     SkillSources skillSources,
+    SkillRetrieval skillRetrieval,
     float temperature,
     float topP,
     int maxNewTokens,
@@ -115,6 +116,18 @@ public record TrainSettings(
     }
   }
 
+  /** Where a task's teacher skill is chosen from. */
+  public enum SkillRetrieval {
+    /** The task's own buffer: skills from earlier episodes of the same task (the paper). */
+    TASK,
+    /**
+     * The buffer shared by every task with the same {@code Environment.similarityKey} (Sokoban: the same
+     * layout of boxes and targets around the player): a skill learned on one task guides its look-alikes,
+     * including tasks the student has not solved yet.
+     */
+    SIMILAR
+  }
+
   /** Who samples the rollouts. */
   enum Rollouts {
     /** The student θ, on its own prompt: on-policy (the paper's method). */
@@ -198,6 +211,7 @@ public record TrainSettings(
         maintenance,
         teacherSkill,
         r.enumValue("skill-sources", SkillSources.class),
+        r.enumValue("skill-retrieval", SkillRetrieval.class),
         (float) r.doubleIn("temperature", 0.0, 10.0),
         (float) r.doubleIn("top-p", 0.0, 1.0),
         r.intIn("max-new-tokens", 1, 65_536),

@@ -31,6 +31,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,7 +71,7 @@ public final class TrainingRun {
       if (p.train().keepsInitialWeights()) {
         models.keepInitial();
       }
-      return execute(settings, p, run, models, new SkillBank(p.skills().bank()), Optional.empty(), Optional.empty(), pool);
+      return execute(settings, p, run, models, new SkillBank(p.skills().bank(), p.bufferOf()), Optional.empty(), Optional.empty(), pool);
     }
   }
 
@@ -96,7 +97,7 @@ public final class TrainingRun {
     Map<String, HostTensor> optimizer = Checkpoints.readOptimizerState(checkpoint); // empty when absent
     SkillBank bank;
     try {
-      bank = SkillBank.restore(checkpoint.resolve("skills"), p.skills().bank());
+      bank = SkillBank.restore(checkpoint.resolve("skills"), p.skills().bank(), p.bufferOf());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot restore the skill bank of " + checkpoint, e);
     }
@@ -136,7 +137,7 @@ public final class TrainingRun {
   }
 
   private record Prepared(TrainSettings train, SkillsSettings skills, EnvironmentProvider provider, Map<String, String> envOptions,
-      Environment probe) {}
+      Environment probe, UnaryOperator<String> bufferOf) {}
 
   private static Prepared prepare(SkillsdSettings settings) {
     applyComputeSettings(settings);
@@ -149,7 +150,31 @@ public final class TrainingRun {
       log.warn("skillsd.train.reward = return: GRPO on the shaped environment return can prefer short failing "
           + "episodes; completion is the recommended training reward");
     }
-    return new Prepared(train, skills, provider, envOptions, probe);
+    return new Prepared(train, skills, provider, envOptions, probe, bufferOf(train.skillRetrieval(), probe));
+  }
+
+  /** The prefix of a shared buffer's key under {@code skill-retrieval = similar}. */
+  static final String SIMILAR_PREFIX = "similar: ";
+
+  /**
+   * Which skill buffer each training task uses: its own ({@code task}), or the one shared by the training tasks
+   * with its similarity key ({@code similar}; the key prefixed with {@link #SIMILAR_PREFIX}).
+   */
+  static UnaryOperator<String> bufferOf(TrainSettings.SkillRetrieval retrieval, Environment env) {
+    if (retrieval == TrainSettings.SkillRetrieval.TASK) {
+      return UnaryOperator.identity();
+    }
+    Map<String, String> keys = new java.util.HashMap<>();
+    for (io.skillsd.environments.Task task : env.tasks().train()) {
+      String key = env.similarityKey(task).orElseThrow(() -> new io.skillsd.actors.settings.SettingsException(
+          "skillsd.train.skill-retrieval", "similar",
+          "needs an environment that defines a similarity key for its tasks; '" + env.name() + "' does not "
+              + "(task " + task.id() + "); use task"));
+      keys.put(task.id(), SIMILAR_PREFIX + key);
+    }
+    log.info("skill retrieval: similar; {} training tasks share {} skill buffers", keys.size(),
+        new java.util.HashSet<>(keys.values()).size());
+    return taskId -> keys.getOrDefault(taskId, taskId);
   }
 
   private static Result execute(SkillsdSettings settings, Prepared p, RunDirectory run, TrainingModels models,

@@ -86,6 +86,12 @@ public final class MiniAppWorld implements Environment {
     return TaskCatalog.scenarioOf(task.id());
   }
 
+  /** The task's template (e.g. {@code add_todo}): tasks of one template are solved by the same calls. */
+  @Override
+  public Optional<String> similarityKey(Task task) {
+    return Optional.of(spec(task).template().name());
+  }
+
   @Override
   public String reset(Task task) {
     spec = spec(task);

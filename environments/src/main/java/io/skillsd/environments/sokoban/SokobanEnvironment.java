@@ -205,6 +205,12 @@ public final class SokobanEnvironment implements Environment {
     return Optional.of(levels.taskForSeed(seed));
   }
 
+  /** The level's {@linkplain Level#relativeLayout() relative layout}: boxes and targets as seen from the player. */
+  @Override
+  public Optional<String> similarityKey(Task task) {
+    return Optional.of(levels.levelFor(task.seed()).level().relativeLayout());
+  }
+
   @Override
   public Optional<ReferenceAgent> referenceAgent() {
     return Optional.of(new SokobanReferenceAgent());

@@ -29,6 +29,23 @@ class ProviderTest {
   }
 
   @Test
+  void tasksOfOneTemplateShareASimilarityKeyAndTasksOfTwoDoNot() {
+    MiniAppWorld env = (MiniAppWorld) EnvironmentRegistry.load().create("miniappworld", Map.of());
+    java.util.Map<String, java.util.Set<String>> keysByTemplate = new java.util.HashMap<>();
+    for (var task : env.tasks().train()) {
+      String template = MiniAppWorld.scenarioOf(task).split("/")[2];
+      keysByTemplate.computeIfAbsent(template, t -> new java.util.HashSet<>()).add(env.similarityKey(task).orElseThrow());
+    }
+    assertEquals(true, keysByTemplate.size() > 1, "templates: " + keysByTemplate.keySet());
+    java.util.Set<String> all = new java.util.HashSet<>();
+    keysByTemplate.forEach((template, keys) -> {
+      assertEquals(Set.of(template), keys, "keys of template " + template);
+      all.addAll(keys);
+    });
+    assertEquals(keysByTemplate.size(), all.size());
+  }
+
+  @Test
   void badOptionsNameTheKeyTheValueAndWhatIsAllowed() {
     assertEquals("unknown miniappworld option 'turns' (allowed: format-penalty, max-turns, observation-max-chars, seed)",
         error(Map.of("turns", "3")));

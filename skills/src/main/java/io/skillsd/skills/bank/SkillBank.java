@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.UnaryOperator;
 
 /**
  * The per-task skill buffers with UCB retrieval (Skill-SD, component 3).
@@ -42,6 +43,12 @@ import java.util.TreeMap;
  * oldest among equals; if no skill has been tried yet the new one is refused, so every stored skill gets a
  * trial. A skill whose three text fields equal a stored one's (provenance aside) is a duplicate and changes
  * nothing.
+ *
+ * <p><b>Shared buffers.</b> By default every task has its own buffer. A bank made with a {@code bufferOf}
+ * function keeps one buffer per key instead: tasks that map to the same key (tasks alike enough to share
+ * skills, see {@code Environment.similarityKey}) add to, select from and report rewards to one buffer, so a
+ * task's teacher can be given a skill learned on another task. Selection statistics (n(e), N, r̄) are then
+ * the buffer's, over all its tasks.
  *
  * <p><b>Threads.</b> Every public method is synchronized on the bank, so it may be shared; inside one actor
  * that costs an uncontended lock.
@@ -63,10 +70,26 @@ public final class SkillBank {
   private final SkillBankSettings settings;
   private final SkillJson json;
   private final Map<String, Buffer> buffers = new TreeMap<>();
+  private final UnaryOperator<String> bufferOf;
 
+  /** A bank with one buffer per task. */
   public SkillBank(SkillBankSettings settings) {
+    this(settings, UnaryOperator.identity());
+  }
+
+  /**
+   * A bank whose buffers are keyed by {@code bufferOf(taskId)}: tasks with equal keys share one buffer. Keys
+   * should not collide with task ids that map elsewhere (e.g. prefix them).
+   */
+  public SkillBank(SkillBankSettings settings, UnaryOperator<String> bufferOf) {
     this.settings = Objects.requireNonNull(settings, "settings");
+    this.bufferOf = Objects.requireNonNull(bufferOf, "bufferOf");
     this.json = new SkillJson(settings.maxFieldChars());
+  }
+
+  /** The key of the buffer {@code taskId} adds to and selects from (the task id itself unless shared). */
+  public String bufferOf(String taskId) {
+    return Objects.requireNonNull(bufferOf.apply(taskId), "buffer key of " + taskId);
   }
 
   public SkillBankSettings settings() {
@@ -88,14 +111,13 @@ public final class SkillBank {
   }
 
   /**
-   * Adds a skill to the buffer of its provenance's task.
+   * Adds a skill to the buffer of its provenance's task ({@link #bufferOf}).
    *
    * @throws io.skillsd.skills.SkillFormatException when a text field is over the size cap
    */
   public synchronized AddResult add(Skill skill) {
     json.checkSize(skill);
-    String taskId = skill.provenance().taskId();
-    Buffer buffer = buffers.computeIfAbsent(taskId, t -> new Buffer());
+    Buffer buffer = buffers.computeIfAbsent(bufferOf(skill.provenance().taskId()), t -> new Buffer());
     String id = idOf(skill);
     for (Entry e : buffer.entries) {
       if (e.skill.sameText(skill)) {
@@ -122,11 +144,11 @@ public final class SkillBank {
   }
 
   /**
-   * Chooses the teacher's skill for {@code taskId} by UCB and counts the choice; empty when the task has no
-   * skill yet (its samples are then left out of the distillation loss).
+   * Chooses the teacher's skill for {@code taskId} from its buffer by UCB and counts the choice; empty when
+   * the buffer has no skill yet (the task's samples are then left out of the distillation loss).
    */
   public synchronized Optional<SkillSelection> select(String taskId) {
-    Buffer buffer = buffers.get(taskId);
+    Buffer buffer = buffers.get(bufferOf(taskId));
     if (buffer == null || buffer.entries.isEmpty()) {
       return Optional.empty();
     }
@@ -152,7 +174,7 @@ public final class SkillBank {
     if (!Double.isFinite(reward)) {
       throw new IllegalArgumentException("reward must be finite, was " + reward);
     }
-    Buffer buffer = buffers.get(taskId);
+    Buffer buffer = buffers.get(bufferOf(taskId));
     if (buffer == null) {
       return false;
     }
@@ -166,20 +188,23 @@ public final class SkillBank {
     return false;
   }
 
-  /** The tasks that have a buffer, in id order. */
+  /** The keys of the buffers that exist (task ids, or the shared keys of a {@code bufferOf} bank), in order. */
   public synchronized List<String> tasks() {
     return List.copyOf(buffers.keySet());
   }
 
-  /** The skills of {@code taskId} with their statistics, in the order they entered; empty if none. */
+  /**
+   * The skills of {@code taskId}'s buffer (a task id or a buffer key) with their statistics, in the order they
+   * entered; empty if none.
+   */
   public synchronized List<SkillStats> skills(String taskId) {
-    Buffer buffer = buffers.get(taskId);
+    Buffer buffer = buffers.get(bufferOf(taskId));
     return buffer == null ? List.of() : buffer.entries.stream().map(Entry::stats).toList();
   }
 
-  /** N: the total selections made for {@code taskId}. */
+  /** N: the total selections made from {@code taskId}'s buffer (a task id or a buffer key). */
   public synchronized long taskSelections(String taskId) {
-    Buffer buffer = buffers.get(taskId);
+    Buffer buffer = buffers.get(bufferOf(taskId));
     return buffer == null ? 0 : buffer.selections;
   }
 
@@ -233,9 +258,19 @@ public final class SkillBank {
    *     problem
    */
   public static SkillBank restore(Path dir, SkillBankSettings settings) throws IOException {
+    return restore(dir, settings, UnaryOperator.identity());
+  }
+
+  /**
+   * Reads a bank that {@link #save} wrote to {@code dir} with buffers keyed by {@code bufferOf}; every skill
+   * must come from a task whose buffer it is in. With {@code bufferOf} null the buffers are read as stored,
+   * unchecked, whatever keyed them (for viewing a bank; such a bank selects by the stored keys only).
+   */
+  public static SkillBank restore(Path dir, SkillBankSettings settings, UnaryOperator<String> bufferOf)
+      throws IOException {
     Path file = dir.resolve(FILE_NAME);
     String text = Files.readString(file, StandardCharsets.UTF_8);
-    SkillBank bank = new SkillBank(settings);
+    SkillBank bank = new SkillBank(settings, bufferOf == null ? UnaryOperator.identity() : bufferOf);
     try {
       JsonNode root = SkillJson.strictReader().readTree(text);
       if (root == null || !root.isObject() || root.path("format").asInt(-1) != FORMAT) {
@@ -251,9 +286,12 @@ public final class SkillBank {
         buffer.nextSequence = nonNegative(t, "next_sequence");
         for (JsonNode s : required(t, "skills")) {
           Skill skill = bank.json.fromTree(required(s, "skill"));
-          if (!skill.provenance().taskId().equals(taskId)) {
-            throw new IllegalArgumentException("a skill of task '" + taskId + "' names task '"
-                + skill.provenance().taskId() + "' in its provenance");
+          String from = skill.provenance().taskId();
+          if (bufferOf != null && !bank.bufferOf(from).equals(taskId)) {
+            throw new IllegalArgumentException(bank.bufferOf(from).equals(from)
+                ? "a skill of task '" + taskId + "' names task '" + from + "' in its provenance"
+                : "a skill in buffer '" + taskId + "' comes from task '" + from + "', whose buffer is '"
+                    + bank.bufferOf(from) + "' (was the bank written with another skillsd.train.skill-retrieval?)");
           }
           Entry entry = new Entry(idOf(skill), nonNegative(s, "sequence"), skill);
           if (!entry.id.equals(required(s, "id").textValue())) {

@@ -265,4 +265,57 @@ class SkillBankTest {
     assertEquals(threads * rounds, bank.skills(TASK).stream().mapToLong(SkillStats::selections).sum());
     assertEquals(threads * rounds, bank.skills(TASK).stream().mapToLong(SkillStats::rewards).sum());
   }
+
+  /** Tasks a, b share buffer "shape:1"; c has its own. */
+  private static String shape(String task) {
+    return task.endsWith("/c") ? task : "shape:1";
+  }
+
+  @Test
+  void tasksWithOneBufferKeySelectEachOthersSkillsAndShareTheirStatistics() {
+    SkillBank bank = new SkillBank(new SkillBankSettings(8, 1.0, 2000), SkillBankTest::shape);
+    String fromA = bank.add(skill("t/a", "a")).skillId();
+    assertTrue(bank.select("t/c").isEmpty(), "c has its own, empty buffer");
+    SkillSelection forB = bank.select("t/b").orElseThrow();
+    assertEquals(fromA, forB.skillId());
+    assertEquals("t/b", forB.taskId(), "the selection names the task it was made for");
+    assertEquals("t/a", forB.skill().provenance().taskId());
+    assertTrue(bank.recordReward("t/b", fromA, 0.75));
+    String fromB = bank.add(skill("t/b", "b")).skillId();
+    assertEquals(fromB, bank.select("t/a").orElseThrow().skillId(), "untried, so chosen first, for a too");
+    assertEquals(List.of("shape:1"), bank.tasks());
+    assertEquals(2, bank.taskSelections("t/a"));
+    assertEquals(2, bank.taskSelections("shape:1"));
+    assertEquals(0.75, bank.skills("shape:1").get(0).meanReward());
+    assertInstanceOf(AddResult.Added.class, bank.add(skill("t/c", "c")));
+    assertEquals(1, bank.skills("t/c").size());
+    assertEquals(List.of("shape:1", "t/c"), bank.tasks());
+  }
+
+  @Test
+  void aSharedBankRestoresWithItsKeysAndRefusesOtherKeys(@TempDir Path dir) throws IOException {
+    SkillBank bank = new SkillBank(new SkillBankSettings(8, 1.0, 2000), SkillBankTest::shape);
+    bank.add(skill("t/a", "a"));
+    bank.add(skill("t/b", "b"));
+    bank.select("t/a");
+    bank.save(dir);
+    SkillBank back = SkillBank.restore(dir, new SkillBankSettings(8, 1.0, 2000), SkillBankTest::shape);
+    assertEquals(bank.skills("shape:1"), back.skills("shape:1"));
+    assertEquals(1, back.taskSelections("t/b"));
+    IOException e = assertThrows(IOException.class, () -> SkillBank.restore(dir, new SkillBankSettings(8, 1.0, 2000)));
+    assertTrue(e.getMessage().contains("a skill of task 'shape:1' names task 't/a' in its provenance"), e.getMessage());
+    SkillBank viewed = SkillBank.restore(dir, new SkillBankSettings(8, 1.0, 2000), null);
+    assertEquals(2, viewed.skills("shape:1").size());
+  }
+
+  @Test
+  void restoringUnderOtherSharedKeysNamesTheSetting(@TempDir Path dir) throws IOException {
+    SkillBank bank = new SkillBank(new SkillBankSettings(8, 1.0, 2000), SkillBankTest::shape);
+    bank.add(skill("t/a", "a"));
+    bank.save(dir);
+    IOException e = assertThrows(IOException.class,
+        () -> SkillBank.restore(dir, new SkillBankSettings(8, 1.0, 2000), t -> "shape:2"));
+    assertTrue(e.getMessage().contains("a skill in buffer 'shape:1' comes from task 't/a', whose buffer is 'shape:2' "
+        + "(was the bank written with another skillsd.train.skill-retrieval?)"), e.getMessage());
+  }
 }

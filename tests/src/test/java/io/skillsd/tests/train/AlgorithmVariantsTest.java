@@ -10,6 +10,8 @@ import io.skillsd.actors.settings.SettingsException;
 import io.skillsd.actors.settings.SkillsdSettings;
 import io.skillsd.actors.train.TrainSettings;
 import io.skillsd.actors.train.TrainingRun;
+import io.skillsd.environments.Environment;
+import io.skillsd.environments.EnvironmentRegistry;
 import io.skillsd.policies.checkpoint.HostTensor;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -187,6 +189,57 @@ class AlgorithmVariantsTest {
         && e.getKey().startsWith("it")).map(Map.Entry::getKey).toList();
     assertTrue(!earlier.isEmpty(), "iterations 1-2 had a success: " + solved);
     assertTrue(sources.containsAll(earlier), "each success of iterations 1-2 made a skill: " + earlier + " vs " + sources);
+  }
+
+  /**
+   * Skill retrieval {@code similar}: the bank keeps one buffer per level layout, so levels with the same layout
+   * (training levels 7 and 10 of the first 11: a box one cell left of the player, its target two) share their
+   * skills, and every skill a group was scored under comes from a level of the group's layout.
+   */
+  @Test
+  void similarLevelsShareOneSkillBuffer() throws Exception {
+    Path run = baseAgentRun("similar", Map.of("skillsd.train.skill-retrieval", "similar",
+        "skillsd.train.skill-sources", "successes", "skillsd.environment.options.sokoban.train-size", "11",
+        "skillsd.train.tasks-per-iteration", "11", "skillsd.train.group-size", "2", "skillsd.train.iterations", "3"));
+    Environment env = EnvironmentRegistry.load().create("sokoban", Map.of("preset", "ragen", "train-size", "11",
+        "test-size", "2"));
+    Map<String, String> layoutOf = new HashMap<>();
+    env.tasks().train().forEach(t -> layoutOf.put(t.id(), env.similarityKey(t).orElseThrow()));
+    assertEquals(layoutOf.get("sokoban/ragen/train/007"), layoutOf.get("sokoban/ragen/train/010"));
+    Map<String, String> sourceOf = new HashMap<>();
+    JsonNode buffers = new com.fasterxml.jackson.databind.ObjectMapper().readTree(run.resolve("skills/bank.json").toFile()).path("tasks");
+    assertTrue(buffers.size() > 0, "the base agent solved some levels");
+    for (JsonNode buffer : buffers) {
+      String key = buffer.path("task_id").asText();
+      for (JsonNode skill : buffer.path("skills")) {
+        String from = skill.path("skill").path("provenance").path("task_id").asText();
+        assertEquals("similar: " + layoutOf.get(from), key, "buffer of a skill from " + from);
+        sourceOf.put(skill.path("id").asText(), from);
+      }
+    }
+    assertTrue(buffers.size() <= new java.util.HashSet<>(layoutOf.values()).size());
+    int scored = 0;
+    for (JsonNode t : trajectories(run)) {
+      if (t.has("skill")) {
+        String task = t.path("task").asText();
+        String from = sourceOf.get(t.path("skill").asText());
+        if (from != null) { // a skill evicted since is no longer in the bank
+          assertEquals(layoutOf.get(task), layoutOf.get(from), task + " was scored under a skill from " + from);
+          scored++;
+        }
+      }
+    }
+    assertTrue(scored > 0, "some groups were scored under a bank skill");
+  }
+
+  @Test
+  void similarRetrievalNeedsAnEnvironmentWithSimilarityKeys() {
+    Map<String, String> o = new HashMap<>(SkillSdEndToEndTest.smallRun(dir));
+    o.put("skillsd.environment.name", "guess-number");
+    o.put("skillsd.train.skill-retrieval", "similar");
+    SettingsException e = assertThrows(SettingsException.class, () -> TrainingRun.run(SkillsdSettings.load(null, o)));
+    assertEquals("skillsd.train.skill-retrieval = similar: needs an environment that defines a similarity key for "
+        + "its tasks; 'guess-number' does not (task guess/train/0); use task", e.getMessage());
   }
 
   @Test
