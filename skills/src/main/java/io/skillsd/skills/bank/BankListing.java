@@ -11,6 +11,9 @@ import java.util.Locale;
  *   3fa2c1d09e8b7a66     2        2    0.450     1.191  analyst, trajectory it3/g2, weights v3, reward 0.50
  *     workflow: 1. Right ×2. 2. Down, which solves the task.
  * </pre>
+ *
+ * <p>A buffer shared by several tasks ({@code skillsd.train.skill-retrieval = similar}) is listed under its key,
+ * and each skill's source names the task it was learned on.
  */
 public final class BankListing {
 
@@ -32,8 +35,10 @@ public final class BankListing {
       for (SkillStats s : skills) {
         var p = s.skill().provenance();
         String ucb = s.untried() ? "untried" : String.format(Locale.ROOT, "%.3f", s.ucb(n, c));
-        out.append(String.format(Locale.ROOT, "  %-16s %6d %8d %8.3f %9s  %s, trajectory %s, weights v%d, reward %.2f%n",
-            s.id(), s.selections(), s.rewards(), s.meanReward(), ucb, p.summarizer(), p.trajectoryId(),
+        // a shared buffer (skill-retrieval = similar) holds skills of several tasks: name each one's
+        String from = p.taskId().equals(task) ? "" : "task " + p.taskId() + ", ";
+        out.append(String.format(Locale.ROOT, "  %-16s %6d %8d %8.3f %9s  %s, %strajectory %s, weights v%d, reward %.2f%n",
+            s.id(), s.selections(), s.rewards(), s.meanReward(), ucb, p.summarizer(), from, p.trajectoryId(),
             p.weightsVersion(), p.reward()));
         String workflow = s.skill().goldenWorkflow().replaceAll("\\s+", " ");
         if (workflow.length() > MAX_WORKFLOW_CHARS) {

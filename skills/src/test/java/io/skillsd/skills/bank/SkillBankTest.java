@@ -302,6 +302,10 @@ class SkillBankTest {
     SkillBank back = SkillBank.restore(dir, new SkillBankSettings(8, 1.0, 2000), SkillBankTest::shape);
     assertEquals(bank.skills("shape:1"), back.skills("shape:1"));
     assertEquals(1, back.taskSelections("t/b"));
+    String listing = BankListing.render(back);
+    assertTrue(listing.startsWith("task shape:1: 2 skills, N = 1 selection\n"), listing);
+    assertTrue(listing.contains("analyst, task t/a, trajectory traj-a,"), listing);
+    assertTrue(listing.contains("analyst, task t/b, trajectory traj-b,"), listing);
     IOException e = assertThrows(IOException.class, () -> SkillBank.restore(dir, new SkillBankSettings(8, 1.0, 2000)));
     assertTrue(e.getMessage().contains("a skill of task 'shape:1' names task 't/a' in its provenance"), e.getMessage());
     SkillBank viewed = SkillBank.restore(dir, new SkillBankSettings(8, 1.0, 2000), null);
