@@ -109,6 +109,11 @@ final class PretrainCommand implements Callable<Integer> {
       + "attempt with a solution found by search (skillsd.skills.analyst.solve-failures).")
   boolean solveFailures;
 
+  @Option(names = "--similar-skills", paramLabel = "N", description = "With --evaluate, also play each held-out "
+      + "level that shares its layout of boxes and targets with one of the first N training levels under the skill "
+      + "of that training level (what skillsd.train.skill-retrieval = similar gives a level's teacher).")
+  Integer similarSkills;
+
   @Option(names = "--max-new-tokens", description = "Reply cap in the measurement, as in training runs "
       + "(default: ${DEFAULT-VALUE}).")
   int maxNewTokens = 24;
@@ -119,6 +124,10 @@ final class PretrainCommand implements Callable<Integer> {
     SokobanSettings sokoban = SokobanSettings.preset(preset);
     if (failureSkills && evaluate == null) {
       throw new UserError("--failure-skills measures a checkpoint: give it with --evaluate DIR", 2);
+    }
+    if (similarSkills != null && (evaluate == null || similarSkills < 1)) {
+      throw new UserError("--similar-skills N measures a checkpoint with skills of N >= 1 training levels: give it "
+          + "with --evaluate DIR", 2);
     }
     if (solveFailures && !failureSkills) {
       throw new UserError("--solve-failures changes the skills of --failure-skills: give both", 2);
@@ -137,6 +146,16 @@ final class PretrainCommand implements Callable<Integer> {
           out.flush();
           out.println(BaseAgentEvaluation.withFailureSkills(model, sokoban, evalTasks(sokoban), evalTemperature,
               maxNewTokens, seed, solveFailures).describe());
+        }
+        if (similarSkills != null) {
+          // the training split of that size: held-out levels are drawn after it, as in a run with it
+          SokobanSettings withTrain = SokobanSettings.fromOptions(Map.of("preset", preset,
+              "train-size", Integer.toString(similarSkills), "test-size", Integer.toString(sokoban.testSize())));
+          List<Task> train = new io.skillsd.environments.sokoban.SokobanEnvironment(withTrain).tasks().train();
+          out.println("playing the held-out levels under the skills of training levels of the same layout...");
+          out.flush();
+          out.println(BaseAgentEvaluation.withSimilarSkills(model, withTrain, evalTasks(withTrain), train,
+              evalTemperature, maxNewTokens, seed).describe());
         }
       }
       return 0;

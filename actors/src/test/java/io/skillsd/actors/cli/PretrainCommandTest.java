@@ -36,6 +36,9 @@ class PretrainCommandTest {
     assertUsageError("--failure-skills measures a checkpoint", "pretrain", "--failure-skills", "--steps", "1");
     assertUsageError("--solve-failures changes the skills of --failure-skills", "pretrain", "--evaluate",
         "models/base-agent", "--solve-failures");
+    assertUsageError("--similar-skills N measures a checkpoint", "pretrain", "--similar-skills", "16", "--steps", "1");
+    assertUsageError("--similar-skills N measures a checkpoint", "pretrain", "--evaluate", "models/base-agent",
+        "--similar-skills", "0");
   }
 
   /** The command exits with the usage code 2 and its error names {@code expected}. */

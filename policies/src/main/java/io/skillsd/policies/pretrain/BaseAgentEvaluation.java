@@ -97,6 +97,45 @@ public final class BaseAgentEvaluation {
     }
   }
 
+  /**
+   * What the measurement with similar levels' skills found: each held-out level that shares its {@linkplain
+   * Level#relativeLayout() layout} with a training level, played from the student's prompt and from the
+   * teacher's prompt with the skill the analyst writes from the solver's trajectory of the first such training
+   * level — the skill {@code skillsd.train.skill-retrieval = similar} gives a level's teacher.
+   *
+   * @param levels held-out levels considered
+   * @param trainLevels training levels the skills come from
+   * @param covered held-out levels that share a layout with a training level (the ones played)
+   * @param solvedWithout covered levels solved from the student's prompt
+   * @param solvedWith covered levels solved with the similar level's skill
+   * @param turns turns played under the skills
+   * @param wellFormedTurns of those, turns whose answer parsed without problem
+   */
+  public record SimilarSkillResult(int levels, double temperature, int trainLevels, int covered, int solvedWithout,
+      int solvedWith, int turns, int wellFormedTurns) {
+
+    public double formatRate() {
+      return turns == 0 ? 0 : (double) wellFormedTurns / turns;
+    }
+
+    /** Success with the similar level's skill minus success without, on the covered levels, in points. */
+    public double teacherAdvantagePoints() {
+      return covered == 0 ? 0 : 100.0 * (solvedWith - solvedWithout) / covered;
+    }
+
+    public String describe() {
+      return String.format(Locale.ROOT, "%d levels, temperature %.1f: %d share a layout with one of %d training "
+              + "levels; on those, without skill %.1f%% (%d), with the skill of a training level of the same layout "
+              + "%.1f%% (%d; format %.1f%%), teacher advantage %+.1f points", levels, temperature, covered, trainLevels,
+          share(solvedWithout), solvedWithout, share(solvedWith), solvedWith, 100 * formatRate(),
+          teacherAdvantagePoints());
+    }
+
+    private double share(int n) {
+      return covered == 0 ? 0 : 100.0 * n / covered;
+    }
+  }
+
   /** One episode in play. */
   private static final class Play {
     final int index;
@@ -189,6 +228,48 @@ public final class BaseAgentEvaluation {
     return new FailureSkillResult(tasks.size(), temperature, teachers.size(),
         teachers.stream().mapToInt(p -> p.turns.size()).sum(), teachers.stream().mapToInt(p -> p.wellFormed).sum(),
         (int) teachers.stream().filter(p -> p.env.metrics().success()).count());
+  }
+
+  /**
+   * Plays each task that shares its layout with one of {@code train} from the student's prompt and from the
+   * teacher's prompt under the analyst's skill of the solver's trajectory of the first training level with that
+   * layout (see {@link SimilarSkillResult}).
+   */
+  public static SimilarSkillResult withSimilarSkills(LanguageModel model, SokobanSettings settings, List<Task> tasks,
+      List<Task> train, float temperature, int maxNewTokens, long seed) {
+    GradMode.offOnThisThread();
+    ChatFormat format = model.format();
+    AnalystSummarizer analyst = PretrainData.analyst();
+    int budget = Math.min(settings.maxActions(), settings.maxSteps());
+    java.util.Map<String, Task> firstOfLayout = new java.util.HashMap<>();
+    SokobanEnvironment probe = new SokobanEnvironment(settings);
+    for (Task t : train) {
+      firstOfLayout.putIfAbsent(probe.similarityKey(t).orElseThrow(), t);
+    }
+    java.util.Map<Task, Skill> skills = new java.util.HashMap<>();
+    List<Play> students = new ArrayList<>();
+    List<Play> teachers = new ArrayList<>();
+    for (Task task : tasks) {
+      Task twin = firstOfLayout.get(probe.similarityKey(task).orElseThrow());
+      if (twin == null) {
+        continue;
+      }
+      Skill skill = skills.computeIfAbsent(twin, t -> {
+        SokobanEnvironment solverEnv = new SokobanEnvironment(settings);
+        String first = solverEnv.reset(t);
+        return PretrainData.summarize(analyst, PretrainData.play(solverEnv, t, SokobanPlans.optimal(Level.parse(first), budget)));
+      });
+      int index = 2 * students.size();
+      students.add(student(index, format, settings, task));
+      teachers.add(teacher(index + 1, format, settings, task, skill));
+    }
+    List<Play> all = new ArrayList<>(students);
+    all.addAll(teachers);
+    playAll(model, settings, all, temperature, maxNewTokens, seed);
+    return new SimilarSkillResult(tasks.size(), temperature, train.size(), students.size(),
+        (int) students.stream().filter(p -> p.env.metrics().success()).count(),
+        (int) teachers.stream().filter(p -> p.env.metrics().success()).count(),
+        teachers.stream().mapToInt(p -> p.turns.size()).sum(), teachers.stream().mapToInt(p -> p.wellFormed).sum());
   }
 
   private static Play student(int index, ChatFormat format, SokobanSettings settings, Task task) {
