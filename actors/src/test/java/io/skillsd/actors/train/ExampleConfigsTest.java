@@ -61,6 +61,19 @@ class ExampleConfigsTest {
     assertEquals(1.0, c.getDouble("skillsd.train.lambda"));
   }
 
+  /** The shared-skills preset is the frozen-teacher one with skills shared between levels of one layout. */
+  @Test
+  void similarPresetIsTheFrozenOneWithSharedSkills() {
+    SkillsdSettings similar = SkillsdSettings.load(examplesDir().resolve("sokoban-wide-similar.conf"), Map.of());
+    SkillsdSettings frozen = SkillsdSettings.load(examplesDir().resolve("sokoban-wide-frozen.conf"),
+        Map.of("skillsd.train.skill-retrieval", "similar"));
+    assertEquals(TrainSettings.SkillRetrieval.SIMILAR, TrainSettings.from(similar).skillRetrieval());
+    assertEquals(frozen.config().getConfig("skillsd.train").root().unwrapped(),
+        similar.config().getConfig("skillsd.train").root().unwrapped());
+    assertEquals(TrainSettings.SkillRetrieval.TASK, TrainSettings.from(
+        SkillsdSettings.load(examplesDir().resolve("sokoban-wide-frozen.conf"), Map.of())).skillRetrieval());
+  }
+
   private static Path examplesDir() {
     for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
       if (Files.isDirectory(p.resolve("examples"))) {
