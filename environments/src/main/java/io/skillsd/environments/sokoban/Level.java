@@ -195,17 +195,7 @@ public final class Level {
     StringBuilder key = new StringBuilder("boxes");
     appendOffsets(key, boxes);
     key.append(" targets");
-    int targets = 0;
-    for (byte f : fixed) {
-      targets += (f & TARGET) != 0 ? 1 : 0;
-    }
-    int[] cells = new int[targets];
-    for (int c = 0, i = 0; c < fixed.length; c++) {
-      if ((fixed[c] & TARGET) != 0) {
-        cells[i++] = c;
-      }
-    }
-    appendOffsets(key, cells);
+    appendOffsets(key, java.util.stream.IntStream.range(0, fixed.length).filter(this::isTarget).toArray());
     return key.toString();
   }
 
