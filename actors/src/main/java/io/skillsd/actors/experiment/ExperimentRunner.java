@@ -33,8 +33,10 @@ import org.slf4j.LoggerFactory;
  * finished). A run whose directory already holds a finished run made with the same settings is skipped, so
  * running the same experiment again continues it; an unfinished run made with the same settings continues
  * from its latest checkpoint (a run stopped with Ctrl-C writes one), and any other unfinished run's
- * directory is removed and the run starts over. A run stopped on request stops the experiment. The results
- * are rewritten after every run.
+ * directory is removed and the run starts over. A finished run that differs only in having made fewer
+ * iterations is extended from its final checkpoint ({@link TrainingRun#resume}), so an experiment run again
+ * with a larger {@code --iterations} continues its runs instead of repeating them. A run stopped on request
+ * stops the experiment. The results are rewritten after every run.
  *
  * <p>Several processes may run the same experiment at once: each takes a run ({@link RunClaim}) before it
  * trains or evaluates it and passes over the runs another live process holds, so two processes on two free
@@ -129,23 +131,26 @@ public final class ExperimentRunner {
           out.flush();
         } else {
           Optional<Integer> from = resumable(plan.dir(run), settings.get(i));
+          Optional<Integer> shorter = from.isEmpty() ? shorterFinished(plan.dir(run), settings.get(i)) : Optional.empty();
           out.printf("%s: %s (elapsed %s, ETA %s)%n", head,
-              from.map(k -> "continuing from its checkpoint of iteration " + k).orElse("starting"),
+              shorter.map(k -> "extending its finished run of " + k + " iterations to " + plan.iterations())
+                  .or(() -> from.map(k -> "continuing from its checkpoint of iteration " + k)).orElse("starting"),
               duration(seconds(System.nanoTime() - start)),
               eta(runs.subList(i, runs.size()), done.subList(i, done.size()), seconds));
           out.flush();
-          if (from.isEmpty()) {
+          if (from.isEmpty() && shorter.isEmpty()) {
             removeUnfinished(plan.dir(run));
-          } else {
+          } else if (from.isPresent()) {
             // Evaluations of an earlier final model, if any: the continued run makes its own.
             deleteTree(plan.dir(run).resolve(FinalEvaluation.DIR), "the earlier final evaluations");
-          }
+          } // an extended run's are removed by TrainingRun.resume, with its summary
           long runStart = System.nanoTime();
           ran++;
           String result;
           try {
-            TrainingRun.Result r = from.isPresent()
-                ? TrainingRun.resume(plan.dir(run), Map.of())
+            TrainingRun.Result r = shorter.isPresent()
+                ? TrainingRun.resume(plan.dir(run), Map.of(ITERATIONS, Integer.toString(plan.iterations())))
+                : from.isPresent() ? TrainingRun.resume(plan.dir(run), Map.of())
                 : TrainingRun.run(settings.get(i));
             double took = seconds(System.nanoTime() - runStart);
             if (r.stoppedBy().isPresent()) {
@@ -259,6 +264,22 @@ public final class ExperimentRunner {
         .map(c -> io.skillsd.actors.coordinator.CheckpointState.read(c).iteration());
   }
 
+  private static final String ITERATIONS = "skillsd.train.iterations";
+
+  /**
+   * The iterations of the finished run in {@code dir} when it was made with {@code settings} except for
+   * fewer iterations, and kept its final checkpoint: such a run is extended rather than run again.
+   */
+  static Optional<Integer> shorterFinished(Path dir, SkillsdSettings settings) {
+    Path config = dir.resolve(RunDirectory.CONFIG_FILE);
+    if (!RunRecord.finished(dir) || !differingKeys(config, settings).equals(List.of(ITERATIONS))
+        || io.skillsd.actors.coordinator.CheckpointState.latest(dir).isEmpty()) {
+      return Optional.empty();
+    }
+    int made = ConfigFactory.parseFile(config.toFile()).getInt(ITERATIONS);
+    return made < settings.config().getInt(ITERATIONS) ? Optional.of(made) : Optional.empty();
+  }
+
   private void validate(List<SkillsdSettings> settings) {
     for (SkillsdSettings s : settings) {
       TrainSettings.from(s); // a bad training setting fails here with the key, the value and what is allowed
@@ -276,6 +297,9 @@ public final class ExperimentRunner {
       return false;
     }
     List<String> differing = differingKeys(dir.resolve(RunDirectory.CONFIG_FILE), settings);
+    if (shorterFinished(dir, settings).isPresent()) {
+      return false;
+    }
     if (!differing.isEmpty()) {
       throw new IllegalArgumentException(dir + " is a finished run made with other settings (" + String.join(", ",
           differing.subList(0, Math.min(3, differing.size()))) + (differing.size() > 3 ? ", ..." : "")
@@ -322,7 +346,7 @@ public final class ExperimentRunner {
   }
 
   /** Deletes {@code dir} and everything in it, if it exists; {@code what} names it in the error. */
-  static void deleteTree(Path dir, String what) {
+  public static void deleteTree(Path dir, String what) {
     if (!Files.exists(dir)) {
       return;
     }

@@ -24,7 +24,8 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--config", description = "A HOCON file of settings (see the reference.conf files).")
   Path config;
 
-  @Option(names = "--resume", paramLabel = "RUN_DIR", description = "Continue runs/<id> from its latest checkpoint (its config plus -D overrides).")
+  @Option(names = "--resume", paramLabel = "RUN_DIR", description = "Continue runs/<id> from its latest checkpoint (its config plus -D overrides); a finished run "
+      + "is extended with -D skillsd.train.iterations=N, N above the iterations it made.")
   Path resume;
 
   @Option(names = "-D", paramLabel = "KEY=VALUE", description = "Override one setting, e.g. -D skillsd.train.iterations=5.")

@@ -78,6 +78,11 @@ public final class TrainingRun {
   /**
    * Continues the run in {@code runDir} from its latest checkpoint, with its own resolved config plus
    * {@code overrides} (e.g. more iterations). Metrics and trajectories are appended to the same run.
+   *
+   * <p>A finished run continues only with more iterations than it made ({@code -D skillsd.train.iterations=N}):
+   * it goes on from its final checkpoint as if it had been started with N, since nothing a run does depends on
+   * its total (the learning rate is constant after its warm-up). Its summary and the final evaluations of its
+   * earlier final model are removed first, so an extension cut short is an unfinished run of N iterations.
    */
   public static Result resume(Path runDir, Map<String, String> overrides) {
     RunDirectory run = RunDirectory.open(runDir);
@@ -87,12 +92,30 @@ public final class TrainingRun {
         new IllegalArgumentException(runDir + " has no complete checkpoint to resume from (checkpoints/*/"
             + CheckpointState.FILE + ")"));
     CheckpointState state = CheckpointState.read(checkpoint);
+    boolean finished = io.skillsd.actors.experiment.RunRecord.finished(run.root());
+    if (finished && p.train().iterations() <= state.iteration()) {
+      throw new io.skillsd.actors.settings.SettingsException("skillsd.train.iterations",
+          Integer.toString(p.train().iterations()), runDir + " finished its " + state.iteration()
+              + " iterations; to extend it, continue it with more (-D skillsd.train.iterations=N, N > "
+              + state.iteration() + ")");
+    }
     if (!overrides.isEmpty()) {
       try {
         java.nio.file.Files.writeString(run.config(), settings.renderResolved() + "\n");
       } catch (IOException e) {
         throw new UncheckedIOException("cannot update " + run.config(), e);
       }
+    }
+    if (finished) {
+      log.info("extending the finished run {} from {} to {} iterations", run.root(), state.iteration(),
+          p.train().iterations());
+      try {
+        java.nio.file.Files.delete(run.root().resolve(io.skillsd.actors.experiment.RunRecord.SUMMARY));
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot remove the summary of the finished run " + run.root(), e);
+      }
+      io.skillsd.actors.experiment.ExperimentRunner.deleteTree(
+          run.root().resolve(io.skillsd.actors.experiment.FinalEvaluation.DIR), "the earlier final evaluations");
     }
     Map<String, HostTensor> optimizer = Checkpoints.readOptimizerState(checkpoint); // empty when absent
     SkillBank bank;

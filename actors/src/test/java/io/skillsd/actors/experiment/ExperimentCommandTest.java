@@ -41,6 +41,13 @@ class ExperimentCommandTest {
   private String[] command(Path out) {
     List<String> args = new ArrayList<>(List.of("experiment", "sokoban", "--seeds", "2", "--iterations", "2",
         "--variants", String.join(",", VARIANTS), "--out", out.toString(), "--final-eval-episodes", "6"));
+    args.addAll(smallRun());
+    return args.toArray(String[]::new);
+  }
+
+  /** The -D arguments of runs small enough for a test: the shipped base agent, 2 tasks × 2 episodes per iteration. */
+  static List<String> smallRun() {
+    List<String> args = new ArrayList<>();
     for (String o : new String[] {
         "skillsd.policy.model=" + baseAgent(),
         "skillsd.environment.options.sokoban.preset=ragen",
@@ -51,7 +58,7 @@ class ExperimentCommandTest {
       args.add("-D");
       args.add(o);
     }
-    return args.toArray(String[]::new);
+    return args;
   }
 
   /** The shipped base agent, found from the module directory the tests run in. */

@@ -1,10 +1,12 @@
 package io.skillsd.tests.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.skillsd.actors.policy.TrainingModels;
+import io.skillsd.actors.settings.SettingsException;
 import io.skillsd.actors.settings.SkillsdSettings;
 import io.skillsd.actors.train.TrainingRun;
 import io.skillsd.policies.checkpoint.HostTensor;
@@ -15,7 +17,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** N iterations straight and N/2 + resume + N/2 give the same weights and the same metrics. */
+/**
+ * N iterations straight and N/2 + resume + N/2 give the same weights and the same metrics; the N/2 run is a
+ * finished one, extended with more iterations.
+ */
 class ResumeTest {
 
   /** What must be identical: every sampled token, outcome and count. */
@@ -47,6 +52,9 @@ class ResumeTest {
     assertTrue(half.ok(), half.message());
     TrainingRun.Result resumed = TrainingRun.resume(half.runDir(), Map.of("skillsd.train.iterations", "4"));
     assertTrue(resumed.ok(), resumed.message());
+    // A finished run continues only with more iterations than it made.
+    SettingsException refused = assertThrows(SettingsException.class, () -> TrainingRun.resume(resumed.runDir(), Map.of()));
+    assertTrue(refused.getMessage().contains("finished its 4 iterations"), refused.getMessage());
 
     Map<String, HostTensor> a = TrainingModels.readAll(straight.runDir().resolve("checkpoints/final/model.safetensors"));
     Map<String, HostTensor> b = TrainingModels.readAll(resumed.runDir().resolve("checkpoints/final/model.safetensors"));
