@@ -100,7 +100,18 @@ public final class ExperimentRunner {
       if (done.get(i)) {
         RunRecord.read(plan.dir(runs.get(i))).ifPresent(r -> seconds.computeIfAbsent(variant,
             v -> new ArrayList<>()).add(r.seconds()));
+      } else {
+        // A finished run to be extended: its time, scaled to the iterations asked for.
+        Path dir = plan.dir(runs.get(i));
+        shorterFinished(dir, settings.get(i)).filter(made -> made > 0).ifPresent(made -> RunRecord.read(dir)
+            .ifPresent(r -> seconds.computeIfAbsent(variant, v -> new ArrayList<>())
+                .add(r.seconds() * plan.iterations() / made)));
       }
+    }
+    // The part of each run left to train: less than all of it for a run continued from a checkpoint or extended.
+    List<Double> share = new ArrayList<>();
+    for (int i = 0; i < runs.size(); i++) {
+      share.add(done.get(i) ? 0.0 : shareLeft(plan.dir(runs.get(i)), settings.get(i), plan.iterations()));
     }
     long start = System.nanoTime();
     int ran = 0;
@@ -136,7 +147,7 @@ public final class ExperimentRunner {
               shorter.map(k -> "extending its finished run of " + k + " iterations to " + plan.iterations())
                   .or(() -> from.map(k -> "continuing from its checkpoint of iteration " + k)).orElse("starting"),
               duration(seconds(System.nanoTime() - start)),
-              eta(runs.subList(i, runs.size()), done.subList(i, done.size()), seconds));
+              eta(runs.subList(i, runs.size()), done.subList(i, done.size()), share.subList(i, share.size()), seconds));
           out.flush();
           if (from.isEmpty() && shorter.isEmpty()) {
             removeUnfinished(plan.dir(run));
@@ -161,7 +172,8 @@ public final class ExperimentRunner {
               break;
             }
             if (r.ok()) {
-              seconds.computeIfAbsent(run.variant(), v -> new ArrayList<>()).add(took);
+              // As a whole run's time, so that the estimates of the runs left stay comparable.
+              seconds.computeIfAbsent(run.variant(), v -> new ArrayList<>()).add(took / Math.max(share.get(i), 0.05));
               RunRecord rec = run.variant().view(RunRecord.read(r.runDir()).orElseThrow());
               result = String.format(Locale.ROOT, "finished in %s: held-out success %.1f%%, completion %.1f%%",
                   duration(took), 100 * rec.finalHeldout().success(), 100 * rec.finalHeldout().completion());
@@ -360,10 +372,23 @@ public final class ExperimentRunner {
   }
 
   /**
-   * The time the runs left will take, each estimated by the mean time of its variant's finished runs, or of
-   * all finished training runs when its variant has none yet.
+   * The part of the run in {@code dir} left to train, in (0, 1]: the iterations after the checkpoint it
+   * continues from, or after the iterations of the finished run it extends, over {@code iterations}.
    */
-  private static String eta(List<ExperimentPlan.Run> left, List<Boolean> done, Map<Variant, List<Double>> seconds) {
+  private static double shareLeft(Path dir, SkillsdSettings settings, int iterations) {
+    if (iterations <= 0) {
+      return 1.0;
+    }
+    Optional<Integer> from = resumable(dir, settings).or(() -> shorterFinished(dir, settings));
+    return from.map(k -> Math.max(0.0, Math.min(1.0, (iterations - k) / (double) iterations))).orElse(1.0);
+  }
+
+  /**
+   * The time the runs left will take, each estimated by the mean time of its variant's finished runs, or of
+   * all finished training runs when its variant has none yet, times the part of it left to train.
+   */
+  private static String eta(List<ExperimentPlan.Run> left, List<Boolean> done, List<Double> share,
+      Map<Variant, List<Double>> seconds) {
     List<Double> training = seconds.entrySet().stream().filter(e -> e.getKey().trains())
         .flatMap(e -> e.getValue().stream()).toList();
     double total = 0;
@@ -377,7 +402,7 @@ public final class ExperimentRunner {
       if (estimate.isEmpty()) {
         return "after the first " + (v.trains() ? "training run" : v.label() + " run");
       }
-      total += estimate.get();
+      total += estimate.get() * share.get(i);
     }
     return duration(total);
   }

@@ -48,6 +48,7 @@ class ExperimentExtensionTest {
     assertEquals(0, longer.code(), longer.out() + longer.err());
     assertTrue(longer.out().contains("0 finished earlier, 1 to run"), longer.out());
     assertTrue(longer.out().contains("run 1 of 1: grpo, seed 0: extending its finished run of 1 iterations to 2"), longer.out());
+    assertFalse(longer.out().contains("ETA after the first"), "the shorter run's time gives the estimate: " + longer.out());
     assertFalse(longer.out().contains("(made earlier)"), "the extended run's final model is evaluated anew: " + longer.out());
     assertTrue(RunRecord.finished(run));
     assertEquals(2, ConfigFactory.parseFile(run.resolve("config.conf").toFile()).getInt("skillsd.train.iterations"));
