@@ -15,7 +15,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
@@ -23,7 +22,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -153,7 +151,7 @@ public final class ExperimentRunner {
             removeUnfinished(plan.dir(run));
           } else if (from.isPresent()) {
             // Evaluations of an earlier final model, if any: the continued run makes its own.
-            deleteTree(plan.dir(run).resolve(FinalEvaluation.DIR), "the earlier final evaluations");
+            RunDirectory.deleteTree(plan.dir(run).resolve(FinalEvaluation.DIR), "the earlier final evaluations");
           } // an extended run's are removed by TrainingRun.resume, with its summary
           long runStart = System.nanoTime();
           ran++;
@@ -354,21 +352,7 @@ public final class ExperimentRunner {
     if (!Files.isRegularFile(dir.resolve(RunDirectory.CONFIG_FILE))) {
       throw new IllegalStateException(dir + " exists but is not a run directory; move it away to run the experiment");
     }
-    deleteTree(dir, "the unfinished run");
-  }
-
-  /** Deletes {@code dir} and everything in it, if it exists; {@code what} names it in the error. */
-  public static void deleteTree(Path dir, String what) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> files = Files.walk(dir)) {
-      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot remove " + what + " " + dir, e);
-    }
+    RunDirectory.deleteTree(dir, "the unfinished run");
   }
 
   /**

@@ -134,7 +134,7 @@ public record FinalEvaluation(String split, int episodes, double success, double
       return done.get();
     }
     Path parent = runDir.resolve(DIR);
-    ExperimentRunner.deleteTree(parent.resolve(split), done.isPresent() ? "the evaluation made with other settings"
+    RunDirectory.deleteTree(parent.resolve(split), done.isPresent() ? "the evaluation made with other settings"
         : "the unfinished evaluation");
     SkillsdSettings settings = settings(runDir, split, episodes, extra);
     TrainingRun.Result result = TrainingRun.run(settings);

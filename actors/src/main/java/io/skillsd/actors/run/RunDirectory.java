@@ -101,4 +101,18 @@ public final class RunDirectory {
   public Path config() {
     return root.resolve(CONFIG_FILE);
   }
+
+  /** Deletes {@code dir} and everything in it, if it exists; {@code what} names it in the error. */
+  public static void deleteTree(Path dir, String what) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+      for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot remove " + what + " " + dir, e);
+    }
+  }
 }

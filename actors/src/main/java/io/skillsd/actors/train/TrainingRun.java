@@ -114,7 +114,7 @@ public final class TrainingRun {
       } catch (IOException e) {
         throw new UncheckedIOException("cannot remove the summary of the finished run " + run.root(), e);
       }
-      io.skillsd.actors.experiment.ExperimentRunner.deleteTree(
+      RunDirectory.deleteTree(
           run.root().resolve(io.skillsd.actors.experiment.FinalEvaluation.DIR), "the earlier final evaluations");
     }
     Map<String, HostTensor> optimizer = Checkpoints.readOptimizerState(checkpoint); // empty when absent
