@@ -2,6 +2,7 @@ package io.skillsd.actors.experiment;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.skillsd.actors.run.RunDirectory;
 import io.skillsd.actors.train.TrainSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -190,7 +191,7 @@ public record ExperimentResults(ExperimentPlan plan, List<Optional<RunRecord>> r
         .append(" iterations.");
     if (!finalColumns().isEmpty()) {
       md.append(" Final: each run's final model evaluated after the run on every task of the split, greedy, no "
-          + "skills (`<variant>-s<seed>/").append(FinalEvaluation.DIR).append("/<split>/`); the base variant's is the "
+          + "skills (`<variant>-s<seed>/").append(RunDirectory.FINAL_EVALS_DIR).append("/<split>/`); the base variant's is the "
           + "starting model. Different first answers: how many different answers the final held-out episodes "
           + "opened with (a policy that plays one fixed plan whatever the task has one or a few).");
       if (!plan.finalEvalSettings().isEmpty()) {

@@ -151,7 +151,7 @@ public final class ExperimentRunner {
             removeUnfinished(plan.dir(run));
           } else if (from.isPresent()) {
             // Evaluations of an earlier final model, if any: the continued run makes its own.
-            RunDirectory.deleteTree(plan.dir(run).resolve(FinalEvaluation.DIR), "the earlier final evaluations");
+            RunDirectory.deleteTree(plan.dir(run).resolve(RunDirectory.FINAL_EVALS_DIR), "the earlier final evaluations");
           } // an extended run's are removed by TrainingRun.resume, with its summary
           long runStart = System.nanoTime();
           ran++;
@@ -188,7 +188,7 @@ public final class ExperimentRunner {
           out.flush();
         }
         try {
-          if (RunRecord.finished(plan.dir(run)) && !finalEvaluations(run, head)) {
+          if (RunDirectory.finished(plan.dir(run)) && !finalEvaluations(run, head)) {
             failed++;
           }
         } catch (FinalEvaluation.Stopped e) {
@@ -266,7 +266,7 @@ public final class ExperimentRunner {
    * {@code settings}; empty when there is none to continue (no directory, no checkpoint, other settings).
    */
   private static Optional<Integer> resumable(Path dir, SkillsdSettings settings) {
-    if (!Files.isRegularFile(dir.resolve(RunDirectory.CONFIG_FILE)) || RunRecord.finished(dir)
+    if (!Files.isRegularFile(dir.resolve(RunDirectory.CONFIG_FILE)) || RunDirectory.finished(dir)
         || !differingKeys(dir.resolve(RunDirectory.CONFIG_FILE), settings).isEmpty()) {
       return Optional.empty();
     }
@@ -282,7 +282,7 @@ public final class ExperimentRunner {
    */
   static Optional<Integer> shorterFinished(Path dir, SkillsdSettings settings) {
     Path config = dir.resolve(RunDirectory.CONFIG_FILE);
-    if (!RunRecord.finished(dir) || !differingKeys(config, settings).equals(List.of(ITERATIONS))
+    if (!RunDirectory.finished(dir) || !differingKeys(config, settings).equals(List.of(ITERATIONS))
         || io.skillsd.actors.coordinator.CheckpointState.latest(dir).isEmpty()) {
       return Optional.empty();
     }
@@ -303,7 +303,7 @@ public final class ExperimentRunner {
    * settings is refused: mixing it into the results would compare unlike runs.
    */
   private boolean finishedWithSameSettings(Path dir, SkillsdSettings settings) {
-    if (!RunRecord.finished(dir)) {
+    if (!RunDirectory.finished(dir)) {
       return false;
     }
     List<String> differing = differingKeys(dir.resolve(RunDirectory.CONFIG_FILE), settings);

@@ -40,8 +40,6 @@ import java.util.stream.Stream;
 public record FinalEvaluation(String split, int episodes, double success, double completion,
     int distinctFirstAnswers) {
 
-  /** The folder of a run that holds its final evaluations, one run directory per split. */
-  public static final String DIR = "final-evals";
   /** The splits the experiment evaluates ({@link TrainSettings.EvalSplit#id}), in the table's order. */
   public static final List<String> SPLITS = Arrays.stream(TrainSettings.EvalSplit.values())
       .map(TrainSettings.EvalSplit::id).toList();
@@ -60,11 +58,11 @@ public record FinalEvaluation(String split, int episodes, double success, double
    * summary records.
    */
   public static Optional<FinalEvaluation> read(Path runDir, String split) {
-    Path dir = runDir.resolve(DIR).resolve(split);
-    if (!RunRecord.finished(dir)) {
+    Path dir = runDir.resolve(RunDirectory.FINAL_EVALS_DIR).resolve(split);
+    if (!RunDirectory.finished(dir)) {
       return Optional.empty();
     }
-    Path summary = dir.resolve(RunRecord.SUMMARY);
+    Path summary = dir.resolve(RunDirectory.SUMMARY_FILE);
     try {
       JsonNode last = JSON.readTree(summary.toFile()).path("summary").path("last_eval");
       if (!last.path("success").isNumber()) {
@@ -133,7 +131,7 @@ public record FinalEvaluation(String split, int episodes, double success, double
     if (done.isPresent() && current(runDir, split, episodes, extra)) {
       return done.get();
     }
-    Path parent = runDir.resolve(DIR);
+    Path parent = runDir.resolve(RunDirectory.FINAL_EVALS_DIR);
     RunDirectory.deleteTree(parent.resolve(split), done.isPresent() ? "the evaluation made with other settings"
         : "the unfinished evaluation");
     SkillsdSettings settings = settings(runDir, split, episodes, extra);
@@ -155,14 +153,14 @@ public record FinalEvaluation(String split, int episodes, double success, double
    * (it is always the run's final model, wherever the experiment directory has moved since).
    */
   public static boolean current(Path runDir, String split, int episodes, Map<String, String> extra) {
-    Path stored = runDir.resolve(DIR).resolve(split).resolve(RunDirectory.CONFIG_FILE);
+    Path stored = runDir.resolve(RunDirectory.FINAL_EVALS_DIR).resolve(split).resolve(RunDirectory.CONFIG_FILE);
     return ExperimentRunner.differingKeys(stored, settings(runDir, split, episodes, extra)).stream()
         .allMatch(EvalCommand.MODEL::equals);
   }
 
   /** The settings of the final evaluation of {@code runDir} on {@code split}. */
   private static SkillsdSettings settings(Path runDir, String split, int episodes, Map<String, String> extra) {
-    Path parent = runDir.resolve(DIR);
+    Path parent = runDir.resolve(RunDirectory.FINAL_EVALS_DIR);
     Path finalCheckpoint = runDir.resolve("checkpoints").resolve("final");
     Optional<String> model = Files.isDirectory(finalCheckpoint)
         ? Optional.of(finalCheckpoint.toAbsolutePath().toString()) : Optional.empty();

@@ -2,6 +2,7 @@ package io.skillsd.actors.experiment;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.skillsd.actors.run.RunDirectory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -31,8 +32,6 @@ import java.util.TreeMap;
 public record RunRecord(List<Point> train, List<Point> heldout, double seconds,
     Map<String, FinalEvaluation> finalEvaluations) {
 
-  /** The summary file a run writes when it ends; {@code "ok": true} marks a finished run. */
-  public static final String SUMMARY = "summary.json";
   /** The per-iteration metrics of a run. */
   public static final String METRICS = "metrics.jsonl";
   /** How many of the last training iterations the train columns average. */
@@ -64,22 +63,9 @@ public record RunRecord(List<Point> train, List<Point> heldout, double seconds,
     }
   }
 
-  /** Whether {@code runDir} holds a run that ended successfully (its summary exists and says ok). */
-  public static boolean finished(Path runDir) {
-    Path summary = runDir.resolve(SUMMARY);
-    if (!Files.isRegularFile(summary)) {
-      return false;
-    }
-    try {
-      return JSON.readTree(summary.toFile()).path("ok").asBoolean(false);
-    } catch (IOException e) {
-      return false; // a summary cut short by an interruption: the run did not finish
-    }
-  }
-
-  /** The record of a finished run; empty when the run has not finished (see {@link #finished}). */
+  /** The record of a finished run; empty when the run has not finished (see {@link RunDirectory#finished}). */
   public static Optional<RunRecord> read(Path runDir) {
-    if (!finished(runDir)) {
+    if (!RunDirectory.finished(runDir)) {
       return Optional.empty();
     }
     TreeMap<Integer, Point> train = new TreeMap<>();
@@ -102,7 +88,8 @@ public record RunRecord(List<Point> train, List<Point> heldout, double seconds,
       if (heldout.isEmpty()) {
         throw new IllegalStateException(metrics + " has no held-out evaluation although the run finished");
       }
-      double seconds = JSON.readTree(runDir.resolve(SUMMARY).toFile()).path("summary").path("seconds").asDouble(0);
+      double seconds = JSON.readTree(runDir.resolve(RunDirectory.SUMMARY_FILE).toFile())
+          .path("summary").path("seconds").asDouble(0);
       return Optional.of(new RunRecord(List.copyOf(train.values()), List.copyOf(heldout.values()), seconds,
           FinalEvaluation.readAll(runDir)));
     } catch (IOException e) {

@@ -1,5 +1,6 @@
 package io.skillsd.actors.run;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.skillsd.actors.settings.SkillsdSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,12 +14,19 @@ import java.time.format.DateTimeFormatter;
 
 /**
  * The folder a run writes everything a user inspects into: {@code runs/<run-id>/} with the resolved
- * {@code config.conf} and {@code logs/} (later also metrics, trajectories, skills, checkpoints, report).
+ * {@code config.conf} and {@code logs/} (later also metrics, trajectories, skills, checkpoints, report, the
+ * summary written when the run ends, and the final evaluations an experiment adds).
  */
 public final class RunDirectory {
 
   /** The resolved configuration, as HOCON. */
   public static final String CONFIG_FILE = "config.conf";
+  /** The summary file a run writes when it ends; {@code "ok": true} marks a finished run. */
+  public static final String SUMMARY_FILE = "summary.json";
+  /** The folder that holds a run's final evaluations, one run directory per split. */
+  public static final String FINAL_EVALS_DIR = "final-evals";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
@@ -100,6 +108,19 @@ public final class RunDirectory {
 
   public Path config() {
     return root.resolve(CONFIG_FILE);
+  }
+
+  /** Whether {@code root} holds a run that ended successfully (its summary exists and says ok). */
+  public static boolean finished(Path root) {
+    Path summary = root.resolve(SUMMARY_FILE);
+    if (!Files.isRegularFile(summary)) {
+      return false;
+    }
+    try {
+      return JSON.readTree(summary.toFile()).path("ok").asBoolean(false);
+    } catch (IOException e) {
+      return false; // a summary cut short by an interruption: the run did not finish
+    }
   }
 
   /** Deletes {@code dir} and everything in it, if it exists; {@code what} names it in the error. */

@@ -92,7 +92,7 @@ public final class TrainingRun {
         new IllegalArgumentException(runDir + " has no complete checkpoint to resume from (checkpoints/*/"
             + CheckpointState.FILE + ")"));
     CheckpointState state = CheckpointState.read(checkpoint);
-    boolean finished = io.skillsd.actors.experiment.RunRecord.finished(run.root());
+    boolean finished = RunDirectory.finished(run.root());
     if (finished && p.train().iterations() <= state.iteration()) {
       throw new io.skillsd.actors.settings.SettingsException("skillsd.train.iterations",
           Integer.toString(p.train().iterations()), runDir + " finished its " + state.iteration()
@@ -110,12 +110,12 @@ public final class TrainingRun {
       log.info("extending the finished run {} from {} to {} iterations", run.root(), state.iteration(),
           p.train().iterations());
       try {
-        java.nio.file.Files.delete(run.root().resolve(io.skillsd.actors.experiment.RunRecord.SUMMARY));
+        java.nio.file.Files.delete(run.root().resolve(RunDirectory.SUMMARY_FILE));
       } catch (IOException e) {
         throw new UncheckedIOException("cannot remove the summary of the finished run " + run.root(), e);
       }
       RunDirectory.deleteTree(
-          run.root().resolve(io.skillsd.actors.experiment.FinalEvaluation.DIR), "the earlier final evaluations");
+          run.root().resolve(RunDirectory.FINAL_EVALS_DIR), "the earlier final evaluations");
     }
     Map<String, HostTensor> optimizer = Checkpoints.readOptimizerState(checkpoint); // empty when absent
     SkillBank bank;
@@ -266,10 +266,10 @@ public final class TrainingRun {
   private static void writeSummary(Path root, CoordinatorActor.Outcome result) {
     ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     try {
-      json.writeValue(root.resolve("summary.json").toFile(),
+      json.writeValue(root.resolve(RunDirectory.SUMMARY_FILE).toFile(),
           Map.of("ok", result.ok(), "message", result.message(), "summary", result.summary()));
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + root.resolve("summary.json"), e);
+      throw new UncheckedIOException("cannot write " + root.resolve(RunDirectory.SUMMARY_FILE), e);
     }
   }
 }

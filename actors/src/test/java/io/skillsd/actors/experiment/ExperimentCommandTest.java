@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.ConfigFactory;
 import io.skillsd.actors.cli.CliRun;
+import io.skillsd.actors.run.RunDirectory;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -84,9 +85,9 @@ class ExperimentCommandTest {
     for (String v : VARIANTS) {
       for (int seed = 0; seed < 2; seed++) {
         Path run = out.resolve(v + "-s" + seed);
-        assertTrue(RunRecord.finished(run), "finished run in " + run);
+        assertTrue(RunDirectory.finished(run), "finished run in " + run);
         assertEquals(seed, ConfigFactory.parseFile(run.resolve("config.conf").toFile()).getInt("skillsd.run.seed"), "seed of " + run);
-        summaries.put(run.toString(), Files.getLastModifiedTime(run.resolve(RunRecord.SUMMARY)));
+        summaries.put(run.toString(), Files.getLastModifiedTime(run.resolve(RunDirectory.SUMMARY_FILE)));
       }
     }
 
@@ -125,8 +126,8 @@ class ExperimentCommandTest {
         double[] perSeed = new double[2];
         for (int seed = 0; seed < 2; seed++) {
           Path run = out.resolve(v + "-s" + seed);
-          Path eval = run.resolve(FinalEvaluation.DIR).resolve(split);
-          assertTrue(RunRecord.finished(eval), "finished final evaluation in " + eval);
+          Path eval = run.resolve(RunDirectory.FINAL_EVALS_DIR).resolve(split);
+          assertTrue(RunDirectory.finished(eval), "finished final evaluation in " + eval);
           var config = ConfigFactory.parseFile(eval.resolve("config.conf").toFile());
           assertEquals(run.resolve("checkpoints/final").toAbsolutePath().toString(),
               config.getString("skillsd.policy.model"), "the run's final checkpoint is evaluated");
@@ -143,7 +144,7 @@ class ExperimentCommandTest {
       // How many different first answers each run's final held-out episodes opened with, from its episodes.
       double[] answers = new double[2];
       for (int seed = 0; seed < 2; seed++) {
-        Path eval = out.resolve(v + "-s" + seed).resolve(FinalEvaluation.DIR).resolve("test");
+        Path eval = out.resolve(v + "-s" + seed).resolve(RunDirectory.FINAL_EVALS_DIR).resolve("test");
         java.util.Set<String> opened = new java.util.HashSet<>();
         for (String episode : Files.readAllLines(eval.resolve("trajectories/eval-0000.jsonl"))) {
           opened.add(JSON.readTree(episode).path("turns").get(0).path("action").asText());
@@ -173,7 +174,7 @@ class ExperimentCommandTest {
     assertTrue(second.out().contains("of 6 tasks (made earlier)"), "final evaluations are not made twice: " + second.out());
     assertFalse(second.out().contains("starting"), second.out());
     for (Map.Entry<String, FileTime> e : summaries.entrySet()) {
-      assertEquals(e.getValue(), Files.getLastModifiedTime(Path.of(e.getKey()).resolve(RunRecord.SUMMARY)), e.getKey());
+      assertEquals(e.getValue(), Files.getLastModifiedTime(Path.of(e.getKey()).resolve(RunDirectory.SUMMARY_FILE)), e.getKey());
     }
     try (Stream<Path> entries = Files.list(out)) {
       assertEquals(4, entries.filter(Files::isDirectory).filter(d -> !d.getFileName().toString().equals(RunClaim.DIR))
@@ -188,7 +189,7 @@ class ExperimentCommandTest {
     // records end as one straight run's. The others stay skipped.
     Path cut = out.resolve("grpo-s1");
     String straight = Files.readString(cut.resolve("metrics.jsonl"));
-    Files.delete(cut.resolve(RunRecord.SUMMARY));
+    Files.delete(cut.resolve(RunDirectory.SUMMARY_FILE));
     deleteTree(cut.resolve("checkpoints/final"));
     List<String> cutMetrics = Files.readAllLines(cut.resolve("metrics.jsonl"));
     Files.write(cut.resolve("metrics.jsonl"), cutMetrics.subList(0, cutMetrics.size() - 1)); // no "after" line
@@ -197,22 +198,22 @@ class ExperimentCommandTest {
     assertEquals(0, third.code(), third.out() + third.err());
     assertTrue(third.out().contains("3 finished earlier, 1 to run"), third.out());
     assertTrue(third.out().contains("run 3 of 4: grpo, seed 1: continuing from its checkpoint of iteration 1"), third.out());
-    assertTrue(RunRecord.finished(cut));
+    assertTrue(RunDirectory.finished(cut));
     assertTrue(Files.exists(cut.resolve("left-over")), "the run continued in its own directory");
     assertEquals(lineKinds(straight), lineKinds(Files.readString(cut.resolve("metrics.jsonl"))),
         "one line per iteration and evaluation, as in the straight run");
     String continued = third.out().lines().filter(l -> l.startsWith("run 3 of 4") && l.contains("final model on"))
         .findFirst().orElseThrow(() -> new AssertionError("no final evaluation of the continued run: " + third.out()));
     assertFalse(continued.contains("(made earlier)"), "the continued run's final model is evaluated anew: " + continued);
-    assertTrue(RunRecord.finished(cut.resolve(FinalEvaluation.DIR).resolve("test")));
+    assertTrue(RunDirectory.finished(cut.resolve(RunDirectory.FINAL_EVALS_DIR).resolve("test")));
 
     // A run with no checkpoint left starts over in a fresh directory.
-    Files.delete(cut.resolve(RunRecord.SUMMARY));
+    Files.delete(cut.resolve(RunDirectory.SUMMARY_FILE));
     deleteTree(cut.resolve("checkpoints"));
     CliRun fourth = CliRun.of(command(out));
     assertEquals(0, fourth.code(), fourth.out() + fourth.err());
     assertTrue(fourth.out().contains("run 3 of 4: grpo, seed 1: starting"), fourth.out());
-    assertTrue(RunRecord.finished(cut));
+    assertTrue(RunDirectory.finished(cut));
     assertFalse(Files.exists(cut.resolve("left-over")), "the unfinished run's directory was replaced");
 
     // Settings for the final evaluations only (other held-out levels here) make them again and keep the runs.
@@ -220,7 +221,7 @@ class ExperimentCommandTest {
     for (String v : VARIANTS) {
       for (int seed = 0; seed < 2; seed++) {
         Path run = out.resolve(v + "-s" + seed);
-        runs.put(run.toString(), Files.getLastModifiedTime(run.resolve(RunRecord.SUMMARY)));
+        runs.put(run.toString(), Files.getLastModifiedTime(run.resolve(RunDirectory.SUMMARY_FILE)));
       }
     }
     List<String> reevaluate = new ArrayList<>(List.of(command(out)));
@@ -231,9 +232,9 @@ class ExperimentCommandTest {
     assertFalse(fifth.out().contains("(made earlier)"), "every final evaluation is made anew: " + fifth.out());
     for (Map.Entry<String, FileTime> e : runs.entrySet()) {
       Path run = Path.of(e.getKey());
-      assertEquals(e.getValue(), Files.getLastModifiedTime(run.resolve(RunRecord.SUMMARY)), "the run is kept: " + run);
+      assertEquals(e.getValue(), Files.getLastModifiedTime(run.resolve(RunDirectory.SUMMARY_FILE)), "the run is kept: " + run);
       for (String split : FinalEvaluation.SPLITS) {
-        var config = ConfigFactory.parseFile(run.resolve(FinalEvaluation.DIR).resolve(split).resolve("config.conf").toFile());
+        var config = ConfigFactory.parseFile(run.resolve(RunDirectory.FINAL_EVALS_DIR).resolve(split).resolve("config.conf").toFile());
         assertEquals(777000, config.getLong("skillsd.environment.options.sokoban.test-seed"), run + " " + split);
         assertEquals(6, config.getInt("skillsd.train.eval-episodes"));
       }

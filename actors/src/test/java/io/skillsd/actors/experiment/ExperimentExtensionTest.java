@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.ConfigFactory;
 import io.skillsd.actors.cli.CliRun;
+import io.skillsd.actors.run.RunDirectory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -41,8 +42,8 @@ class ExperimentExtensionTest {
     Path run = out.resolve("grpo-s0");
     CliRun first = CliRun.of(command(out, 1));
     assertEquals(0, first.code(), first.out() + first.err());
-    assertTrue(RunRecord.finished(run));
-    FileTime firstEval = Files.getLastModifiedTime(run.resolve(FinalEvaluation.DIR).resolve("test").resolve(RunRecord.SUMMARY));
+    assertTrue(RunDirectory.finished(run));
+    FileTime firstEval = Files.getLastModifiedTime(run.resolve(RunDirectory.FINAL_EVALS_DIR).resolve("test").resolve(RunDirectory.SUMMARY_FILE));
 
     CliRun longer = CliRun.of(command(out, 2));
     assertEquals(0, longer.code(), longer.out() + longer.err());
@@ -50,13 +51,13 @@ class ExperimentExtensionTest {
     assertTrue(longer.out().contains("run 1 of 1: grpo, seed 0: extending its finished run of 1 iterations to 2"), longer.out());
     assertFalse(longer.out().contains("ETA after the first"), "the shorter run's time gives the estimate: " + longer.out());
     assertFalse(longer.out().contains("(made earlier)"), "the extended run's final model is evaluated anew: " + longer.out());
-    assertTrue(RunRecord.finished(run));
+    assertTrue(RunDirectory.finished(run));
     assertEquals(2, ConfigFactory.parseFile(run.resolve("config.conf").toFile()).getInt("skillsd.train.iterations"));
     assertEquals(List.of("eval before 0", "train  1", "train  2", "eval after 2"), lineKinds(run.resolve("metrics.jsonl")),
         "the evaluation after iteration 1 is gone; the records are one straight run's");
     assertEquals(2, JSON.readTree(run.resolve("checkpoints/final/state.json").toFile()).path("iteration").asInt());
     assertNotEquals(firstEval,
-        Files.getLastModifiedTime(run.resolve(FinalEvaluation.DIR).resolve("test").resolve(RunRecord.SUMMARY)));
+        Files.getLastModifiedTime(run.resolve(RunDirectory.FINAL_EVALS_DIR).resolve("test").resolve(RunDirectory.SUMMARY_FILE)));
     assertTrue(Files.readString(out.resolve("results.md")).contains("Every variant ran 2 training iterations"));
 
     // The same command again finds the extended run finished.

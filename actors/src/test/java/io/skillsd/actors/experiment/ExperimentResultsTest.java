@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.skillsd.actors.run.RunDirectory;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -36,7 +37,7 @@ class ExperimentResultsTest {
     Path d = Files.createDirectories(plan.dir(run));
     Files.writeString(d.resolve("config.conf"), plan.settings(run).renderResolved() + "\n");
     Files.write(d.resolve(RunRecord.METRICS), metrics);
-    Files.writeString(d.resolve(RunRecord.SUMMARY), "{\"ok\": true, \"message\": \"finished\", \"summary\": {\"seconds\": 3.5}}");
+    Files.writeString(d.resolve(RunDirectory.SUMMARY_FILE), "{\"ok\": true, \"message\": \"finished\", \"summary\": {\"seconds\": 3.5}}");
   }
 
   private static String train(int iteration, double success, double completion) {
@@ -139,8 +140,8 @@ class ExperimentResultsTest {
     ExperimentPlan p = plan(List.of(Variant.GRPO), 2);
     fakeRun(p, p.runs().get(0), trainedRun(0.5, 0.5, 0.5));
     fakeRun(p, p.runs().get(1), trainedRun(0.5, 0.5, 0.5));
-    Files.writeString(p.dir(p.runs().get(1)).resolve(RunRecord.SUMMARY), "{\"ok\": false, \"message\": \"interrupted\"}");
-    assertFalse(RunRecord.finished(p.dir(p.runs().get(1))));
+    Files.writeString(p.dir(p.runs().get(1)).resolve(RunDirectory.SUMMARY_FILE), "{\"ok\": false, \"message\": \"interrupted\"}");
+    assertFalse(RunDirectory.finished(p.dir(p.runs().get(1))));
 
     ExperimentResults results = ExperimentResults.read(p);
     assertEquals(1, results.finishedRuns());
