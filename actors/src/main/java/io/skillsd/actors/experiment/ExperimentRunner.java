@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValue;
+import io.skillsd.actors.coordinator.CheckpointState;
 import io.skillsd.actors.run.RunDirectory;
 import io.skillsd.actors.settings.SkillsdSettings;
 import io.skillsd.actors.train.TrainSettings;
@@ -92,24 +93,29 @@ public final class ExperimentRunner {
       return new Outcome(runs.size(), (int) skipped, 0, 0, 0, results, Optional.empty());
     }
 
+    // What each run left continues from, read once here: a finished shorter run it extends, or a checkpoint;
+    // and so the part of it left to train (less than all of it for a run continued or extended).
+    List<Optional<Integer>> extending = new ArrayList<>();
+    List<Double> share = new ArrayList<>();
+    for (int i = 0; i < runs.size(); i++) {
+      Path dir = plan.dir(runs.get(i));
+      Optional<Integer> extended = done.get(i) ? Optional.empty() : shorterFinished(dir, settings.get(i));
+      extending.add(extended);
+      share.add(done.get(i) ? 0.0
+          : shareLeft(resumable(dir, settings.get(i)).or(() -> extended), plan.iterations()));
+    }
     Map<Variant, List<Double>> seconds = new EnumMap<>(Variant.class);
     for (int i = 0; i < runs.size(); i++) {
       Variant variant = runs.get(i).variant();
+      Path dir = plan.dir(runs.get(i));
       if (done.get(i)) {
-        RunRecord.read(plan.dir(runs.get(i))).ifPresent(r -> seconds.computeIfAbsent(variant,
-            v -> new ArrayList<>()).add(r.seconds()));
+        RunRecord.read(dir).ifPresent(r -> seconds.computeIfAbsent(variant, v -> new ArrayList<>()).add(r.seconds()));
       } else {
         // A finished run to be extended: its time, scaled to the iterations asked for.
-        Path dir = plan.dir(runs.get(i));
-        shorterFinished(dir, settings.get(i)).filter(made -> made > 0).ifPresent(made -> RunRecord.read(dir)
+        extending.get(i).filter(made -> made > 0).ifPresent(made -> RunRecord.read(dir)
             .ifPresent(r -> seconds.computeIfAbsent(variant, v -> new ArrayList<>())
                 .add(r.seconds() * plan.iterations() / made)));
       }
-    }
-    // The part of each run left to train: less than all of it for a run continued from a checkpoint or extended.
-    List<Double> share = new ArrayList<>();
-    for (int i = 0; i < runs.size(); i++) {
-      share.add(done.get(i) ? 0.0 : shareLeft(plan.dir(runs.get(i)), settings.get(i), plan.iterations()));
     }
     long start = System.nanoTime();
     int ran = 0;
@@ -270,8 +276,8 @@ public final class ExperimentRunner {
         || !differingKeys(dir.resolve(RunDirectory.CONFIG_FILE), settings).isEmpty()) {
       return Optional.empty();
     }
-    return io.skillsd.actors.coordinator.CheckpointState.latest(dir)
-        .map(c -> io.skillsd.actors.coordinator.CheckpointState.read(c).iteration());
+    return CheckpointState.latest(dir)
+        .map(c -> CheckpointState.read(c).iteration());
   }
 
   private static final String ITERATIONS = "skillsd.train.iterations";
@@ -283,7 +289,7 @@ public final class ExperimentRunner {
   static Optional<Integer> shorterFinished(Path dir, SkillsdSettings settings) {
     Path config = dir.resolve(RunDirectory.CONFIG_FILE);
     if (!RunDirectory.finished(dir) || !differingKeys(config, settings).equals(List.of(ITERATIONS))
-        || io.skillsd.actors.coordinator.CheckpointState.latest(dir).isEmpty()) {
+        || CheckpointState.latest(dir).isEmpty()) {
       return Optional.empty();
     }
     int made = ConfigFactory.parseFile(config.toFile()).getInt(ITERATIONS);
@@ -356,14 +362,13 @@ public final class ExperimentRunner {
   }
 
   /**
-   * The part of the run in {@code dir} left to train, in (0, 1]: the iterations after the checkpoint it
-   * continues from, or after the iterations of the finished run it extends, over {@code iterations}.
+   * The part of a run left to train, in [0, 1]: the iterations after {@code from} (the checkpoint it continues
+   * from, or the iterations of the finished run it extends) over {@code iterations}; all of it without one.
    */
-  private static double shareLeft(Path dir, SkillsdSettings settings, int iterations) {
+  private static double shareLeft(Optional<Integer> from, int iterations) {
     if (iterations <= 0) {
       return 1.0;
     }
-    Optional<Integer> from = resumable(dir, settings).or(() -> shorterFinished(dir, settings));
     return from.map(k -> Math.max(0.0, Math.min(1.0, (iterations - k) / (double) iterations))).orElse(1.0);
   }
 

@@ -15,6 +15,7 @@ import io.skillsd.actors.policy.TrainingModels;
 import io.skillsd.actors.run.RunDirectory;
 import io.skillsd.actors.run.RunLogging;
 import io.skillsd.actors.skills.SkillsSettings;
+import io.skillsd.actors.settings.SettingsException;
 import io.skillsd.actors.settings.SkillsdSettings;
 import io.skillsd.environments.Environment;
 import io.skillsd.environments.EnvironmentProvider;
@@ -22,6 +23,7 @@ import io.skillsd.environments.EnvironmentRegistry;
 import io.skillsd.skills.bank.SkillBank;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -94,14 +96,14 @@ public final class TrainingRun {
     CheckpointState state = CheckpointState.read(checkpoint);
     boolean finished = RunDirectory.finished(run.root());
     if (finished && p.train().iterations() <= state.iteration()) {
-      throw new io.skillsd.actors.settings.SettingsException("skillsd.train.iterations",
+      throw new SettingsException("skillsd.train.iterations",
           Integer.toString(p.train().iterations()), runDir + " finished its " + state.iteration()
               + " iterations; to extend it, continue it with more (-D skillsd.train.iterations=N, N > "
               + state.iteration() + ")");
     }
     if (!overrides.isEmpty()) {
       try {
-        java.nio.file.Files.writeString(run.config(), settings.renderResolved() + "\n");
+        Files.writeString(run.config(), settings.renderResolved() + "\n");
       } catch (IOException e) {
         throw new UncheckedIOException("cannot update " + run.config(), e);
       }
@@ -110,7 +112,7 @@ public final class TrainingRun {
       log.info("extending the finished run {} from {} to {} iterations", run.root(), state.iteration(),
           p.train().iterations());
       try {
-        java.nio.file.Files.delete(run.root().resolve(RunDirectory.SUMMARY_FILE));
+        Files.delete(run.root().resolve(RunDirectory.SUMMARY_FILE));
       } catch (IOException e) {
         throw new UncheckedIOException("cannot remove the summary of the finished run " + run.root(), e);
       }
@@ -189,7 +191,7 @@ public final class TrainingRun {
     }
     Map<String, String> keys = new java.util.HashMap<>();
     for (io.skillsd.environments.Task task : env.tasks().train()) {
-      String key = env.similarityKey(task).orElseThrow(() -> new io.skillsd.actors.settings.SettingsException(
+      String key = env.similarityKey(task).orElseThrow(() -> new SettingsException(
           "skillsd.train.skill-retrieval", "similar",
           "needs an environment that defines a similarity key for its tasks; '" + env.name() + "' does not "
               + "(task " + task.id() + "); use task"));

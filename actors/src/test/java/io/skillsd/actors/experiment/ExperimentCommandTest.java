@@ -190,7 +190,7 @@ class ExperimentCommandTest {
     Path cut = out.resolve("grpo-s1");
     String straight = Files.readString(cut.resolve("metrics.jsonl"));
     Files.delete(cut.resolve(RunDirectory.SUMMARY_FILE));
-    deleteTree(cut.resolve("checkpoints/final"));
+    RunDirectory.deleteTree(cut.resolve("checkpoints/final"), "the final checkpoint");
     List<String> cutMetrics = Files.readAllLines(cut.resolve("metrics.jsonl"));
     Files.write(cut.resolve("metrics.jsonl"), cutMetrics.subList(0, cutMetrics.size() - 1)); // no "after" line
     Files.writeString(cut.resolve("left-over"), "from the interrupted attempt");
@@ -209,7 +209,7 @@ class ExperimentCommandTest {
 
     // A run with no checkpoint left starts over in a fresh directory.
     Files.delete(cut.resolve(RunDirectory.SUMMARY_FILE));
-    deleteTree(cut.resolve("checkpoints"));
+    RunDirectory.deleteTree(cut.resolve("checkpoints"), "the checkpoints");
     CliRun fourth = CliRun.of(command(out));
     assertEquals(0, fourth.code(), fourth.out() + fourth.err());
     assertTrue(fourth.out().contains("run 3 of 4: grpo, seed 1: starting"), fourth.out());
@@ -271,14 +271,6 @@ class ExperimentCommandTest {
       kinds.add(n.path("type").asText() + " " + n.path("label").asText() + " " + n.path("iteration").asInt());
     }
     return kinds;
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    try (Stream<Path> files = Files.walk(dir)) {
-      for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
   }
 
   /**
