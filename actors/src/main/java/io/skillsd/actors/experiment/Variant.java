@@ -8,17 +8,23 @@ import java.util.stream.Collectors;
 /**
  * One row of the paper's comparison: a name and the settings it puts over the experiment's base config.
  * Keys a variant does not set (λ, clipping, the teacher-sync interval, …) come from the base config, so a
- * preset given with {@code --config} applies to every variant alike.
+ * preset given with {@code --config} applies to every variant alike. Two of a preset's Skill-SD settings are
+ * switched off where they do not belong: the variants without a teacher (GRPO, Skill-augmented GRPO) score
+ * no skill and have no teacher to keep, and vanilla OPD trains without the reward, while the
+ * skill-conditioned maintenance term replays the episodes the reward marks as solved.
  */
 public enum Variant {
   /** No training: the held-out evaluation of the starting model only (a run of zero iterations). */
   BASE("base", Map.of()),
   /** Vanilla GRPO (λ = 0). */
-  GRPO("grpo", Map.of("skillsd.train.algorithm", "grpo")),
-  /** Vanilla on-policy distillation from the skill-conditioned teacher, no reward term. */
-  OPD("opd", Map.of("skillsd.train.algorithm", "opd")),
+  GRPO("grpo", withoutTeacher("grpo")),
+  /**
+   * Vanilla on-policy distillation from the skill-conditioned teacher, no reward term: nor the maintenance
+   * term, whose replays are the episodes the reward calls solved.
+   */
+  OPD("opd", Map.of("skillsd.train.algorithm", "opd", "skillsd.train.maintenance-weight", "0")),
   /** GRPO with the retrieved skill in the student's own prompt during training (none at evaluation). */
-  SKILL_AUGMENTED_GRPO("skill-augmented-grpo", Map.of("skillsd.train.algorithm", "skill-augmented-grpo")),
+  SKILL_AUGMENTED_GRPO("skill-augmented-grpo", withoutTeacher("skill-augmented-grpo")),
   /** Skill-SD with the base config's teacher sync (dynamic unless the config says otherwise). */
   SKILL_SD("skill-sd", Map.of("skillsd.train.algorithm", "skill-sd")),
   /** The ablation: Skill-SD with the teacher frozen at the starting weights. */
@@ -35,6 +41,12 @@ public enum Variant {
   /** The name on the command line, in run directory names and in the results table. */
   public String label() {
     return label;
+  }
+
+  /** An algorithm without a teacher: the teacher's skill choice and maintenance term are off. */
+  private static Map<String, String> withoutTeacher(String algorithm) {
+    return Map.of("skillsd.train.algorithm", algorithm, "skillsd.train.maintenance-weight", "0",
+        "skillsd.train.teacher-skill", "bank");
   }
 
   /** The settings this variant puts over the base config. */

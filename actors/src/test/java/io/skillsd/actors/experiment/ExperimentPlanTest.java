@@ -61,6 +61,32 @@ class ExperimentPlanTest {
   }
 
   @Test
+  void aPresetWithSkillSdOnlySettingsRunsEveryVariantAndKeepsThemForSkillSdAlone() {
+    ExperimentPlan p = plan(Map.of("skillsd.train.maintenance", "kl-initial", "skillsd.train.maintenance-weight", "1",
+        "skillsd.train.teacher-skill", "group-success"), List.of(Variant.values()), 1);
+    for (ExperimentPlan.Run run : p.runs()) {
+      TrainSettings t = TrainSettings.from(p.settings(run));
+      switch (run.variant()) {
+        case SKILL_SD, SKILL_SD_FROZEN -> {
+          assertEquals(1.0, t.maintenanceWeight(), 0.0, run.id());
+          assertTrue(t.keepsInitialWeights(), run.id());
+          assertEquals(TrainSettings.TeacherSkill.GROUP_SUCCESS, t.teacherSkill(), run.id());
+        }
+        case OPD -> {
+          assertEquals(0.0, t.maintenanceWeight(), 0.0, "its replays are chosen by the reward OPD trains without");
+          assertEquals(TrainSettings.TeacherSkill.GROUP_SUCCESS, t.teacherSkill(), "OPD has a teacher");
+        }
+        case BASE -> assertEquals(0, t.iterations());
+        case GRPO, SKILL_AUGMENTED_GRPO -> {
+          assertEquals(0.0, t.maintenanceWeight(), 0.0, run.id());
+          assertEquals(TrainSettings.TeacherSkill.BANK, t.teacherSkill(), run.id());
+        }
+        default -> throw new AssertionError(run);
+      }
+    }
+  }
+
+  @Test
   void refusesWhatCannotBeAnExperiment() {
     assertThrows(IllegalArgumentException.class, () -> plan(Map.of(), List.of(Variant.GRPO), 0));
     assertThrows(IllegalArgumentException.class, () -> plan(Map.of(), List.of(), 1));
