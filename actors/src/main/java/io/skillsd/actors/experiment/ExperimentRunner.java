@@ -93,26 +93,22 @@ public final class ExperimentRunner {
       return new Outcome(runs.size(), (int) skipped, 0, 0, 0, results, Optional.empty());
     }
 
-    // What each run left continues from, read once here: a finished shorter run it extends, or a checkpoint;
-    // and so the part of it left to train (less than all of it for a run continued or extended).
-    List<Optional<Integer>> extending = new ArrayList<>();
+    // Per run, read once here: what it continues from (a checkpoint, or a finished shorter run it extends), so
+    // the part of it left to train (less than all of it for a run continued or extended), and the time runs
+    // of its variant took.
     List<Double> share = new ArrayList<>();
-    for (int i = 0; i < runs.size(); i++) {
-      Path dir = plan.dir(runs.get(i));
-      Optional<Integer> extended = done.get(i) ? Optional.empty() : shorterFinished(dir, settings.get(i));
-      extending.add(extended);
-      share.add(done.get(i) ? 0.0
-          : shareLeft(resumable(dir, settings.get(i)).or(() -> extended), plan.iterations()));
-    }
     Map<Variant, List<Double>> seconds = new EnumMap<>(Variant.class);
     for (int i = 0; i < runs.size(); i++) {
       Variant variant = runs.get(i).variant();
       Path dir = plan.dir(runs.get(i));
       if (done.get(i)) {
+        share.add(0.0);
         RunRecord.read(dir).ifPresent(r -> seconds.computeIfAbsent(variant, v -> new ArrayList<>()).add(r.seconds()));
       } else {
+        Optional<Integer> extended = shorterFinished(dir, settings.get(i));
+        share.add(shareLeft(resumable(dir, settings.get(i)).or(() -> extended), plan.iterations()));
         // A finished run to be extended: its time, scaled to the iterations asked for.
-        extending.get(i).filter(made -> made > 0).ifPresent(made -> RunRecord.read(dir)
+        extended.filter(made -> made > 0).ifPresent(made -> RunRecord.read(dir)
             .ifPresent(r -> seconds.computeIfAbsent(variant, v -> new ArrayList<>())
                 .add(r.seconds() * plan.iterations() / made)));
       }

@@ -1,6 +1,9 @@
 package io.skillsd.actors.experiment;
 
+import io.skillsd.actors.settings.SettingsReader;
+import io.skillsd.policies.objectives.Algorithm;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -17,16 +20,16 @@ public enum Variant {
   /** No training: the held-out evaluation of the starting model only (a run of zero iterations). */
   BASE("base", Map.of()),
   /** Vanilla GRPO (λ = 0). */
-  GRPO("grpo", withoutTeacher("grpo")),
+  GRPO("grpo", settingsOf(Algorithm.GRPO)),
   /**
    * Vanilla on-policy distillation from the skill-conditioned teacher, no reward term: nor the maintenance
    * term, whose replays are the episodes the reward calls solved.
    */
-  OPD("opd", Map.of("skillsd.train.algorithm", "opd", "skillsd.train.maintenance-weight", "0")),
+  OPD("opd", settingsOf(Algorithm.OPD)),
   /** GRPO with the retrieved skill in the student's own prompt during training (none at evaluation). */
-  SKILL_AUGMENTED_GRPO("skill-augmented-grpo", withoutTeacher("skill-augmented-grpo")),
+  SKILL_AUGMENTED_GRPO("skill-augmented-grpo", settingsOf(Algorithm.SKILL_AUGMENTED_GRPO)),
   /** Skill-SD with the base config's teacher sync (dynamic unless the config says otherwise). */
-  SKILL_SD("skill-sd", Map.of("skillsd.train.algorithm", "skill-sd")),
+  SKILL_SD("skill-sd", settingsOf(Algorithm.SKILL_SD)),
   /** The ablation: Skill-SD with the teacher frozen at the starting weights. */
   SKILL_SD_FROZEN("skill-sd-frozen", Map.of("skillsd.train.algorithm", "skill-sd", "skillsd.train.teacher-sync", "frozen"));
 
@@ -43,10 +46,21 @@ public enum Variant {
     return label;
   }
 
-  /** An algorithm without a teacher: the teacher's skill choice and maintenance term are off. */
-  private static Map<String, String> withoutTeacher(String algorithm) {
-    return Map.of("skillsd.train.algorithm", algorithm, "skillsd.train.maintenance-weight", "0",
-        "skillsd.train.teacher-skill", "bank");
+  /**
+   * The settings that make a run train with {@code algorithm}: the algorithm, and off what it cannot use —
+   * the teacher's skill choice without a teacher, the maintenance term without a teacher or without the
+   * reward that picks its replays.
+   */
+  private static Map<String, String> settingsOf(Algorithm algorithm) {
+    Map<String, String> settings = new LinkedHashMap<>();
+    settings.put("skillsd.train.algorithm", SettingsReader.label(algorithm));
+    if (!algorithm.usesDistillation()) {
+      settings.put("skillsd.train.teacher-skill", "bank");
+    }
+    if (!algorithm.usesDistillation() || !algorithm.usesReward()) {
+      settings.put("skillsd.train.maintenance-weight", "0");
+    }
+    return Map.copyOf(settings);
   }
 
   /** The settings this variant puts over the base config. */
