@@ -64,10 +64,40 @@ public record SkillsdSettings(Config config, RunSettings run, ComputeSettings co
       }
       overrideConfig = one.withFallback(overrideConfig);
     }
-    return overrideConfig
+    return skillSdOnlyDefaults(overrideConfig
         .withFallback(user)
         .withFallback(ConfigFactory.defaultReference())
-        .resolve(ConfigResolveOptions.defaults());
+        .resolve(ConfigResolveOptions.defaults()));
+  }
+
+  /** Keys whose reference.conf default is Skill-SD's alone: a run of another algorithm that leaves them there gets 0. */
+  static final java.util.List<String> SKILL_SD_ONLY_DEFAULTS = java.util.List.of("skillsd.train.maintenance-weight");
+
+  /**
+   * The maintenance term's default μ (reference.conf) keeps Skill-SD's synced teacher able to read skills; vanilla OPD
+   * runs without it, as in the paper, and GRPO and Skill-augmented GRPO have no teacher. So a key of
+   * {@link #SKILL_SD_ONLY_DEFAULTS} that no file or override set is 0 for every algorithm but skill-sd; set
+   * explicitly, it stays as given (and the algorithm's own checks apply). The resolved config, which the run
+   * directory keeps, holds the value the run used.
+   */
+  static Config skillSdOnlyDefaults(Config config) {
+    String algorithmKey = "skillsd.train.algorithm";
+    if (!config.hasPath(algorithmKey)
+        || config.getValue(algorithmKey).valueType() != com.typesafe.config.ConfigValueType.STRING) {
+      return config; // validation names the key
+    }
+    String algorithm = config.getString(algorithmKey).trim().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    if (algorithm.equals("skill-sd")) {
+      return config;
+    }
+    Config out = config;
+    for (String key : SKILL_SD_ONLY_DEFAULTS) {
+      if (config.hasPath(key) && "reference.conf".equals(config.getValue(key).origin().resource())) {
+        out = out.withValue(key, com.typesafe.config.ConfigValueFactory.fromAnyRef(0,
+            "reference.conf's default is skill-sd's alone; off for algorithm " + algorithm));
+      }
+    }
+    return out;
   }
 
   /** The {@code skillsd} section, rendered as HOCON with comments stripped: what the run directory keeps. */

@@ -183,22 +183,27 @@ public final class TrainingRun {
 
   /**
    * Which skill buffer each training task uses: its own ({@code task}), or the one shared by the training tasks
-   * with its similarity key ({@code similar}; the key prefixed with {@link #SIMILAR_PREFIX}).
+   * with its similarity key ({@code similar}; the key prefixed with {@link #SIMILAR_PREFIX}). Under
+   * {@code similar}, a task the environment gives no similarity key keeps its own buffer.
    */
   static UnaryOperator<String> bufferOf(TrainSettings.SkillRetrieval retrieval, Environment env) {
     if (retrieval == TrainSettings.SkillRetrieval.TASK) {
       return UnaryOperator.identity();
     }
     Map<String, String> keys = new java.util.HashMap<>();
+    int train = 0;
     for (io.skillsd.environments.Task task : env.tasks().train()) {
-      String key = env.similarityKey(task).orElseThrow(() -> new SettingsException(
-          "skillsd.train.skill-retrieval", "similar",
-          "needs an environment that defines a similarity key for its tasks; '" + env.name() + "' does not "
-              + "(task " + task.id() + "); use task"));
-      keys.put(task.id(), SIMILAR_PREFIX + key);
+      train++;
+      env.similarityKey(task).ifPresent(key -> keys.put(task.id(), SIMILAR_PREFIX + key));
     }
-    log.info("skill retrieval: similar; {} training tasks share {} skill buffers", keys.size(),
-        new java.util.HashSet<>(keys.values()).size());
+    if (keys.isEmpty()) {
+      log.warn("skill retrieval: similar, but environment '{}' defines no similarity key; each of its {} training "
+          + "tasks keeps its own skill buffer, as with skillsd.train.skill-retrieval = task", env.name(), train);
+    } else {
+      log.info("skill retrieval: similar; {} training tasks share {} skill buffers{}", keys.size(),
+          new java.util.HashSet<>(keys.values()).size(),
+          keys.size() < train ? "; " + (train - keys.size()) + " without a similarity key keep their own" : "");
+    }
     return taskId -> keys.getOrDefault(taskId, taskId);
   }
 

@@ -21,7 +21,7 @@ class SkillsdSettingsTest {
     assertEquals(ComputeSettings.Device.AUTO, s.compute().device());
     assertEquals("sokoban", s.environment().name());
     assertEquals("ragen", s.environment().options().get("preset"));
-    assertEquals("16", s.environment().options().get("train-size"));
+    assertEquals("256", s.environment().options().get("train-size"));
   }
 
   @Test
@@ -94,6 +94,29 @@ class SkillsdSettingsTest {
     SkillsdSettings s = SkillsdSettings.load(file, Map.of("skillsd.run.seed", "9"));
     assertEquals(9, s.run().seed());
     assertEquals("ragen", s.environment().options().get("preset"));
-    assertEquals("16", s.environment().options().get("train-size"));
+    assertEquals("256", s.environment().options().get("train-size"));
+  }
+
+  /** The maintenance term's default μ is Skill-SD's: left at it, the other algorithms run without the term. */
+  @Test
+  void maintenanceDefaultIsSkillSdsAlone(@TempDir Path dir) throws Exception {
+    String mu = "skillsd.train.maintenance-weight";
+    assertEquals(1.0, SkillsdSettings.load(null, Map.of()).config().getDouble(mu));
+    for (String algorithm : new String[] {"grpo", "opd", "skill-augmented-grpo", "OPD"}) {
+      SkillsdSettings s = SkillsdSettings.load(null, Map.of("skillsd.train.algorithm", algorithm));
+      assertEquals(0.0, s.config().getDouble(mu), algorithm);
+      assertTrue(s.renderResolved().contains("maintenance-weight=0"), s.renderResolved());
+    }
+    // Given explicitly, by an override or by a file, it stays as given.
+    assertEquals(0.5, SkillsdSettings.load(null, Map.of("skillsd.train.algorithm", "opd", mu, "0.5"))
+        .config().getDouble(mu));
+    Path file = dir.resolve("opd.conf");
+    Files.writeString(file, "skillsd.train { algorithm = opd, maintenance-weight = 1 }\n");
+    assertEquals(1.0, SkillsdSettings.load(file, Map.of()).config().getDouble(mu));
+    // A stored resolved config (a run directory's) loads to the same value.
+    SkillsdSettings grpo = SkillsdSettings.load(null, Map.of("skillsd.train.algorithm", "grpo"));
+    Path stored = dir.resolve("config.conf");
+    Files.writeString(stored, grpo.renderResolved());
+    assertEquals(0.0, SkillsdSettings.load(stored, Map.of()).config().getDouble(mu));
   }
 }

@@ -74,6 +74,38 @@ class ExampleConfigsTest {
         SkillsdSettings.load(examplesDir().resolve("sokoban-wide-frozen.conf"), Map.of())).skillRetrieval());
   }
 
+  /** The defaults are the anchored preset's settings: the ones under which the comparison reaches the paper's ordering. */
+  @Test
+  void defaultsAreTheAnchoredPreset() {
+    SkillsdSettings defaults = SkillsdSettings.load(null, Map.of());
+    SkillsdSettings anchored = SkillsdSettings.load(examplesDir().resolve("sokoban-wide-anchored.conf"), Map.of());
+    assertEquals(anchored.config().getConfig("skillsd.train").root().unwrapped(),
+        defaults.config().getConfig("skillsd.train").root().unwrapped());
+    assertEquals(anchored.environment(), defaults.environment());
+    TrainSettings train = TrainSettings.from(defaults);
+    assertEquals(TrainSettings.SkillRetrieval.SIMILAR, train.skillRetrieval());
+    assertTrue(train.keepsInitialWeights());
+    assertEquals(TrainSettings.Reward.COMPLETION_FORMAT, train.reward());
+  }
+
+  /** The paper preset restores every default that departs from the paper. */
+  @Test
+  void paperPresetRestoresThePapersSettings() {
+    SkillsdSettings paper = SkillsdSettings.load(examplesDir().resolve("sokoban-paper.conf"), Map.of());
+    var c = paper.config();
+    assertEquals(16, c.getInt("skillsd.environment.options.sokoban.train-size"));
+    assertEquals(4, c.getInt("skillsd.train.tasks-per-iteration"));
+    assertEquals(0.001, c.getDouble("skillsd.train.lambda"));
+    assertEquals(1e-4, c.getDouble("skillsd.train.learning-rate"), 0);
+    assertEquals(0.0, c.getDouble("skillsd.train.maintenance-weight"));
+    TrainSettings train = TrainSettings.from(paper);
+    assertEquals(TrainSettings.SkillRetrieval.TASK, train.skillRetrieval());
+    assertEquals(TrainSettings.Reward.COMPLETION, train.reward());
+    assertEquals("all", c.getString("skillsd.train.skill-sources"));
+    assertEquals("dynamic", c.getString("skillsd.train.teacher-sync"));
+    assertFalse(train.keepsInitialWeights());
+  }
+
   private static Path examplesDir() {
     for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
       if (Files.isDirectory(p.resolve("examples"))) {

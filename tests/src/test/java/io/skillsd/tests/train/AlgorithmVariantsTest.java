@@ -232,14 +232,25 @@ class AlgorithmVariantsTest {
     assertTrue(scored > 0, "some groups were scored under a bank skill");
   }
 
+  /** Under the default {@code similar} retrieval, an environment without similarity keys keeps a buffer per task. */
   @Test
-  void similarRetrievalNeedsAnEnvironmentWithSimilarityKeys() {
+  void similarRetrievalKeepsPerTaskBuffersWithoutSimilarityKeys() throws Exception {
     Map<String, String> o = new HashMap<>(SkillSdEndToEndTest.smallRun(dir));
     o.put("skillsd.environment.name", "guess-number");
     o.put("skillsd.train.skill-retrieval", "similar");
-    SettingsException e = assertThrows(SettingsException.class, () -> TrainingRun.run(SkillsdSettings.load(null, o)));
-    assertEquals("skillsd.train.skill-retrieval = similar: needs an environment that defines a similarity key for "
-        + "its tasks; 'guess-number' does not (task guess/train/0); use task", e.getMessage());
+    o.put("skillsd.train.skill-sources", "all");
+    TrainingRun.Result result = TrainingRun.run(SkillsdSettings.load(null, o));
+    assertTrue(result.ok(), result.message());
+    JsonNode buffers = new com.fasterxml.jackson.databind.ObjectMapper()
+        .readTree(result.runDir().resolve("skills/bank.json").toFile()).path("tasks");
+    assertTrue(buffers.size() > 0, "skills were written");
+    for (JsonNode buffer : buffers) {
+      String key = buffer.path("task_id").asText();
+      assertTrue(key.startsWith("guess/train/"), "a task's own buffer: " + key);
+      for (JsonNode skill : buffer.path("skills")) {
+        assertEquals(key, skill.path("skill").path("provenance").path("task_id").asText());
+      }
+    }
   }
 
   @Test

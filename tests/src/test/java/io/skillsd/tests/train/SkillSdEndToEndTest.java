@@ -41,6 +41,8 @@ class SkillSdEndToEndTest {
         Map.entry("skillsd.train.group-size", "3"),
         Map.entry("skillsd.train.max-new-tokens", "10"),
         Map.entry("skillsd.train.lambda", "0.01"),
+        // A random tiny model rarely solves a level: skills from every episode, so the bank fills.
+        Map.entry("skillsd.train.skill-sources", "all"),
         Map.entry("skillsd.train.learning-rate", "0.001"),
         Map.entry("skillsd.train.record-token-logprobs", "true"));
   }
