@@ -233,9 +233,13 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
       getContext().getLog().info("run {}: an evaluation only, {} tasks of the {} split, temperature {}", runId,
           evalTasks.size(), splitName(), settings.evalTemperature());
     } else {
-      getContext().getLog().info("run {}: {} iterations of {} tasks x {} episodes, algorithm {}, {} held-out tasks",
+      getContext().getLog().info("run {}: {} iterations of {} tasks x {} episodes, algorithm {}{}, reward {}, {} held-out tasks",
           runId, settings.iterations(), settings.tasksPerIteration(), settings.groupSize(),
-          settings.objective().algorithm(), evalTasks.size());
+          io.skillsd.actors.settings.SettingsReader.label(settings.objective().algorithm()),
+          settings.maintenanceWeight() > 0 ? " with the maintenance term ("
+              + io.skillsd.actors.settings.SettingsReader.label(settings.maintenance()) + ", μ "
+              + settings.maintenanceWeight() + ")" : "",
+          io.skillsd.actors.settings.SettingsReader.label(settings.reward()), evalTasks.size());
     }
     if (resume.isPresent()) {
       CheckpointState r = resume.get();
