@@ -34,6 +34,7 @@ import io.skillsd.actors.skills.SkillBankProtocol;
 import io.skillsd.actors.skills.SkillSummarizerActor;
 import io.skillsd.actors.teacher.TeacherActor;
 import io.skillsd.actors.teacher.TeacherProtocol;
+import io.skillsd.actors.settings.SettingsReader;
 import io.skillsd.actors.train.TrainSettings;
 import io.skillsd.environments.Environment;
 import io.skillsd.environments.Task;
@@ -235,11 +236,10 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
     } else {
       getContext().getLog().info("run {}: {} iterations of {} tasks x {} episodes, algorithm {}{}, reward {}, {} held-out tasks",
           runId, settings.iterations(), settings.tasksPerIteration(), settings.groupSize(),
-          io.skillsd.actors.settings.SettingsReader.label(settings.objective().algorithm()),
+          SettingsReader.label(settings.objective().algorithm()),
           settings.maintenanceWeight() > 0 ? " with the maintenance term ("
-              + io.skillsd.actors.settings.SettingsReader.label(settings.maintenance()) + ", μ "
-              + settings.maintenanceWeight() + ")" : "",
-          io.skillsd.actors.settings.SettingsReader.label(settings.reward()), evalTasks.size());
+              + SettingsReader.label(settings.maintenance()) + ", μ " + settings.maintenanceWeight() + ")" : "",
+          SettingsReader.label(settings.reward()), evalTasks.size());
     }
     if (resume.isPresent()) {
       CheckpointState r = resume.get();

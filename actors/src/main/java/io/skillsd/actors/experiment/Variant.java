@@ -1,6 +1,7 @@
 package io.skillsd.actors.experiment;
 
 import io.skillsd.actors.settings.SettingsReader;
+import io.skillsd.actors.settings.SkillsdSettings;
 import io.skillsd.policies.objectives.Algorithm;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -57,7 +58,7 @@ public enum Variant {
     if (!algorithm.usesDistillation()) {
       settings.put("skillsd.train.teacher-skill", "bank");
     }
-    if (!algorithm.usesDistillation() || !algorithm.usesReward()) {
+    if (!SkillsdSettings.maintenanceBelongsTo(algorithm)) {
       settings.put("skillsd.train.maintenance-weight", "0");
     }
     return Map.copyOf(settings);

@@ -5,6 +5,8 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigResolveOptions;
+import com.typesafe.config.ConfigValueFactory;
+import io.skillsd.policies.objectives.Algorithm;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -70,34 +72,36 @@ public record SkillsdSettings(Config config, RunSettings run, ComputeSettings co
         .resolve(ConfigResolveOptions.defaults()));
   }
 
-  /** Keys whose reference.conf default is Skill-SD's alone: a run of another algorithm that leaves them there gets 0. */
-  static final java.util.List<String> SKILL_SD_ONLY_DEFAULTS = java.util.List.of("skillsd.train.maintenance-weight");
+  private static final String MAINTENANCE_WEIGHT = "skillsd.train.maintenance-weight";
 
   /**
-   * The maintenance term's default μ (reference.conf) keeps Skill-SD's synced teacher able to read skills; vanilla OPD
-   * runs without it, as in the paper, and GRPO and Skill-augmented GRPO have no teacher. So a key of
-   * {@link #SKILL_SD_ONLY_DEFAULTS} that no file or override set is 0 for every algorithm but skill-sd; set
-   * explicitly, it stays as given (and the algorithm's own checks apply). The resolved config, which the run
-   * directory keeps, holds the value the run used.
+   * Whether the skill-conditioned maintenance term belongs to {@code algorithm}: its replays are the episodes
+   * the reward calls solved, replayed under the teacher's prompt, so it needs both a teacher and the reward —
+   * Skill-SD. Vanilla OPD runs without it, as in the paper; GRPO and Skill-augmented GRPO have no teacher.
+   */
+  public static boolean maintenanceBelongsTo(Algorithm algorithm) {
+    return algorithm.usesDistillation() && algorithm.usesReward();
+  }
+
+  /**
+   * reference.conf's maintenance weight is the default of the algorithms the term belongs to
+   * ({@link #maintenanceBelongsTo}): left there, it is 0 for the others; set by a file or an override, it stays
+   * as given (and the algorithm's own checks apply). The resolved config, which the run directory keeps, holds
+   * the value the run used.
    */
   static Config skillSdOnlyDefaults(Config config) {
-    String algorithmKey = "skillsd.train.algorithm";
-    if (!config.hasPath(algorithmKey)
-        || config.getValue(algorithmKey).valueType() != com.typesafe.config.ConfigValueType.STRING) {
+    Algorithm algorithm;
+    try {
+      algorithm = new SettingsReader(config, "skillsd.train").enumValue("algorithm", Algorithm.class);
+    } catch (SettingsException e) {
       return config; // validation names the key
     }
-    String algorithm = config.getString(algorithmKey).trim().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
-    if (algorithm.equals("skill-sd")) {
+    if (maintenanceBelongsTo(algorithm) || !config.hasPath(MAINTENANCE_WEIGHT)
+        || !"reference.conf".equals(config.getValue(MAINTENANCE_WEIGHT).origin().resource())) {
       return config;
     }
-    Config out = config;
-    for (String key : SKILL_SD_ONLY_DEFAULTS) {
-      if (config.hasPath(key) && "reference.conf".equals(config.getValue(key).origin().resource())) {
-        out = out.withValue(key, com.typesafe.config.ConfigValueFactory.fromAnyRef(0,
-            "reference.conf's default is skill-sd's alone; off for algorithm " + algorithm));
-      }
-    }
-    return out;
+    return config.withValue(MAINTENANCE_WEIGHT, ConfigValueFactory.fromAnyRef(0,
+        "reference.conf's default is skill-sd's alone; off for algorithm " + SettingsReader.label(algorithm)));
   }
 
   /** The {@code skillsd} section, rendered as HOCON with comments stripped: what the run directory keeps. */

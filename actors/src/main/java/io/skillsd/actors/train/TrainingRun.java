@@ -27,6 +27,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -191,11 +192,11 @@ public final class TrainingRun {
       return UnaryOperator.identity();
     }
     Map<String, String> keys = new java.util.HashMap<>();
-    int train = 0;
-    for (io.skillsd.environments.Task task : env.tasks().train()) {
-      train++;
+    List<io.skillsd.environments.Task> tasks = env.tasks().train();
+    for (io.skillsd.environments.Task task : tasks) {
       env.similarityKey(task).ifPresent(key -> keys.put(task.id(), SIMILAR_PREFIX + key));
     }
+    int train = tasks.size();
     if (keys.isEmpty()) {
       log.warn("skill retrieval: similar, but environment '{}' defines no similarity key; each of its {} training "
           + "tasks keeps its own skill buffer, as with skillsd.train.skill-retrieval = task", env.name(), train);
