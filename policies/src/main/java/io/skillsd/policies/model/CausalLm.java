@@ -15,6 +15,7 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.core.Embedding;
 import ai.djl.nn.core.Linear;
 import io.skillsd.policies.checkpoint.HostTensor;
+import io.skillsd.policies.compute.GradMode;
 import io.skillsd.policies.compute.Scalars;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -445,15 +446,28 @@ public final class CausalLm implements AutoCloseable {
     if (rows >= b) {
       return attend(qg, kt, vs, bias, b, t, scaleOperand);
     }
+    // One split per operand rather than a slice per group: under autograd, each slice's backward pass writes
+    // its gradient into a zero tensor of the whole operand and the pieces are summed, while a split's backward
+    // is one concatenation. The groups and their values are the same.
+    int groupCount = (int) ((b + rows - 1) / rows);
+    long[] headCuts = new long[groupCount - 1];
+    long[] rowCuts = new long[groupCount - 1];
+    for (int i = 1; i < groupCount; i++) {
+      rowCuts[i - 1] = i * rows;
+      headCuts[i - 1] = i * rows * kvh;
+    }
+    NDList qs = qg.split(headCuts, 0);
+    NDList ks = kt.split(headCuts, 0);
+    NDList vss = vs.split(headCuts, 0);
+    NDList biases = bias.getShape().get(0) == 1 ? null : bias.split(rowCuts, 0);
     NDList groups = new NDList();
-    for (long from = 0; from < b; from += rows) {
+    for (int i = 0; i < groupCount; i++) {
+      long from = i * rows;
       long to = Math.min(b, from + rows);
-      NDIndex heads = new NDIndex().addSliceDim(from * kvh, to * kvh);
-      NDArray groupBias = bias.getShape().get(0) == 1 ? bias : bias.get(new NDIndex().addSliceDim(from, to));
       NDArray out;
       try (NDScope scope = new NDScope()) { // frees the group's scores before the next group's
         scope.suppressNotUsedWarning();
-        out = attend(qg.get(heads), kt.get(heads), vs.get(heads), groupBias, to - from, t, scaleOperand);
+        out = attend(qs.get(i), ks.get(i), vss.get(i), biases == null ? bias : biases.get(i), to - from, t, scaleOperand);
         NDScope.unregister(out);
       }
       NDScope.register(out);
@@ -467,7 +481,12 @@ public final class CausalLm implements AutoCloseable {
     long kvh = qg.getShape().get(0) / b;
     long g = qg.getShape().get(1) / t;
     long s = kt.getShape().get(2);
-    NDArray scores = qg.matMul(kt).muli(scale).reshape(b, kvh, g, t, s).addi(bias);
+    boolean recording = GradMode.recording();
+    NDArray products = qg.matMul(kt);
+    NDArray scaled = products.muli(scale).reshape(b, kvh, g, t, s);
+    // In place on a view, autograd would record a copy of the whole scores into their base for the backward
+    // pass; the out-of-place sum gives the same values and a plain backward.
+    NDArray scores = recording ? scaled.add(bias) : scaled.addi(bias);
     NDArray attn = scores.softmax(-1).reshape(b * kvh, g * t, s);
     return attn.matMul(vs);
   }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -59,6 +60,43 @@ class AttentionGroupsTest {
             assertEquals(new Shape(b * kvh, h / kvh * t, d), grouped.getShape());
             assertArrayEquals(whole, grouped.toFloatArray(), "S = " + s + ", groups of " + Math.max(1, budget / perRow)
                 + " rows");
+          }
+        }
+      }
+    }
+  }
+
+  /** The gradients of queries, keys and values through grouped attention are the whole batch's, bit for bit. */
+  @Test
+  void groupsOfRowsGiveTheWholeBatchGradients() {
+    int b = 3;
+    int h = 4;
+    int kvh = 2;
+    int t = 40;
+    int d = 8;
+    long perRow = (long) h * t * t;
+    float[][] reference = null;
+    for (long budget : new long[] {Long.MAX_VALUE, 1, 2 * perRow}) {
+      try (NDManager m = NDManager.newBaseManager()) {
+        SplittableRandom same = new SplittableRandom(12); // the same operands for every budget
+        NDArray q = random(m, same, b, h, t, d);
+        NDArray k = random(m, same, b, kvh, t, d);
+        NDArray v = random(m, same, b, kvh, t, d);
+        NDArray weights = random(m, same, b * kvh, h / kvh * t, d); // a loss that weighs every output differently
+        NDArray bias = bias(m, b, t, t);
+        for (NDArray x : new NDArray[] {q, k, v}) {
+          x.setRequiresGradient(true);
+        }
+        try (GradientCollector gc = m.getEngine().newGradientCollector()) {
+          NDArray out = CausalLm.attention(q, k, v, bias, 0.35f, budget);
+          gc.backward(out.mul(weights).sum());
+        }
+        float[][] grads = {q.getGradient().toFloatArray(), k.getGradient().toFloatArray(), v.getGradient().toFloatArray()};
+        if (reference == null) {
+          reference = grads;
+        } else {
+          for (int i = 0; i < 3; i++) {
+            assertArrayEquals(reference[i], grads[i], "gradient of " + "qkv".charAt(i) + ", budget " + budget);
           }
         }
       }
