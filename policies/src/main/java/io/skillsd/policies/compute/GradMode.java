@@ -20,11 +20,6 @@ public final class GradMode {
 
   private GradMode() {}
 
-  /** Whether autograd records operations on this thread (inside a {@code GradientCollector}). */
-  public static boolean recording() {
-    return JniUtils.isGradMode();
-  }
-
   public static void offOnThisThread() {
     JniUtils.setGradMode(false);
     if (!THREADS_APPLIED.get()) {

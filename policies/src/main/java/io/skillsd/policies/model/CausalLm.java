@@ -15,7 +15,6 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.core.Embedding;
 import ai.djl.nn.core.Linear;
 import io.skillsd.policies.checkpoint.HostTensor;
-import io.skillsd.policies.compute.GradMode;
 import io.skillsd.policies.compute.Scalars;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -443,8 +442,10 @@ public final class CausalLm implements AutoCloseable {
     NDArray vs = v.reshape(b * kvh, s, d);
     long rows = Math.max(1, Math.min(b, scoresPerGroup / (h * t * s)));
     NDArray scaleOperand = Scalars.of(q.getManager(), scale); // kept by autograd: not a Java-memory scalar
+    // The bias of a query position, repeated for the G query heads of a KV head: [B or 1, 1, G·T, S].
+    NDArray headBias = bias.repeat(2, h / kvh).reshape(bias.getShape().get(0), 1, h / kvh * t, s);
     if (rows >= b) {
-      return attend(qg, kt, vs, bias, b, t, scaleOperand);
+      return attend(qg, kt, vs, headBias, b, scaleOperand);
     }
     // One split per operand rather than a slice per group: under autograd, each slice's backward pass writes
     // its gradient into a zero tensor of the whole operand and the pieces are summed, while a split's backward
@@ -459,7 +460,7 @@ public final class CausalLm implements AutoCloseable {
     NDList qs = qg.split(headCuts, 0);
     NDList ks = kt.split(headCuts, 0);
     NDList vss = vs.split(headCuts, 0);
-    NDList biases = bias.getShape().get(0) == 1 ? null : bias.split(rowCuts, 0);
+    NDList biases = headBias.getShape().get(0) == 1 ? null : headBias.split(rowCuts, 0);
     NDList groups = new NDList();
     for (int i = 0; i < groupCount; i++) {
       long from = i * rows;
@@ -467,7 +468,7 @@ public final class CausalLm implements AutoCloseable {
       NDArray out;
       try (NDScope scope = new NDScope()) { // frees the group's scores before the next group's
         scope.suppressNotUsedWarning();
-        out = attend(qs.get(i), ks.get(i), vss.get(i), biases == null ? bias : biases.get(i), to - from, t, scaleOperand);
+        out = attend(qs.get(i), ks.get(i), vss.get(i), biases == null ? headBias : biases.get(i), to - from, scaleOperand);
         NDScope.unregister(out);
       }
       NDScope.register(out);
@@ -476,18 +477,19 @@ public final class CausalLm implements AutoCloseable {
     return NDArrays.concat(groups, 0);
   }
 
-  /** {@link #attention} of {@code b} rows: qg [b·KV, G·T, D], kt [b·KV, D, S], vs [b·KV, S, D]. */
-  private static NDArray attend(NDArray qg, NDArray kt, NDArray vs, NDArray bias, long b, long t, NDArray scale) {
+  /**
+   * {@link #attention} of {@code b} rows: qg [b·KV, G·T, D], kt [b·KV, D, S], vs [b·KV, S, D], bias
+   * [b or 1, 1, G·T, S]. The scores are the fresh [b, KV, G·T, S] result of a batched product, so scaling and
+   * masking them in place is also fine under autograd (in place on a reshaped view, autograd would record a copy
+   * of the whole scores into their base for the backward pass).
+   */
+  private static NDArray attend(NDArray qg, NDArray kt, NDArray vs, NDArray bias, long b, NDArray scale) {
     long kvh = qg.getShape().get(0) / b;
-    long g = qg.getShape().get(1) / t;
+    long gt = qg.getShape().get(1);
+    long d = qg.getShape().get(2);
     long s = kt.getShape().get(2);
-    boolean recording = GradMode.recording();
-    NDArray products = qg.matMul(kt);
-    NDArray scaled = products.muli(scale).reshape(b, kvh, g, t, s);
-    // In place on a view, autograd would record a copy of the whole scores into their base for the backward
-    // pass; the out-of-place sum gives the same values and a plain backward.
-    NDArray scores = recording ? scaled.add(bias) : scaled.addi(bias);
-    NDArray attn = scores.softmax(-1).reshape(b * kvh, g * t, s);
+    NDArray scores = qg.reshape(b, kvh, gt, d).matMul(kt.reshape(b, kvh, d, s)).muli(scale).addi(bias);
+    NDArray attn = scores.softmax(-1).reshape(b * kvh, gt, s);
     return attn.matMul(vs);
   }
 
