@@ -353,7 +353,7 @@ public final class CausalLm implements AutoCloseable {
     if (cache != null) {
       cache.extend(valid);
     }
-    NDArray bias = attentionBias(m, b, t, past, cache); // [B or 1, 1, 1, T, S]
+    NDArray bias = attentionBias(m, b, t, past, cache, c.numHeads() / c.numKvHeads()); // [B or 1, 1, G·T, S]
     NDArray[] rope = rope(m, positions, b, t); // cos, signed sin: [B, 1, T, D]
 
     NDArray x = Embedding.embedding(ids, p("model.embed_tokens.weight"), SparseFormat.DENSE).singletonOrThrow(); // [B,T,H]
@@ -416,8 +416,9 @@ public final class CausalLm implements AutoCloseable {
   }
 
   /**
-   * Softmax attention of q [B, H, T, D] over k, v [B, KV, S, D] with an additive bias [B or 1, 1, 1, T, S]:
-   * [B·KV, G·T, D], the G query heads of a KV head sharing its keys (no repeated K/V). The operands are
+   * Softmax attention of q [B, H, T, D] over k, v [B, KV, S, D] with an additive bias [B or 1, 1, G·T, S] (each
+   * query position's mask, once for each of the G query heads of a KV head): [B·KV, G·T, D], the G query heads
+   * of a KV head sharing its keys (no repeated K/V). The operands are
    * folded to [B·KV, …] as a batched matrix product folds them. When the scores of the whole batch would be
    * large (a long prefill of many rows) the rows go a few at a time, so that each group's scores stay in
    * the processor's cache across the scale, mask, softmax and product passes; each (row, KV head) is its
@@ -442,10 +443,8 @@ public final class CausalLm implements AutoCloseable {
     NDArray vs = v.reshape(b * kvh, s, d);
     long rows = Math.max(1, Math.min(b, scoresPerGroup / (h * t * s)));
     NDArray scaleOperand = Scalars.of(q.getManager(), scale); // kept by autograd: not a Java-memory scalar
-    // The bias of a query position, repeated for the G query heads of a KV head: [B or 1, 1, G·T, S].
-    NDArray headBias = bias.repeat(2, h / kvh).reshape(bias.getShape().get(0), 1, h / kvh * t, s);
     if (rows >= b) {
-      return attend(qg, kt, vs, headBias, b, scaleOperand);
+      return attend(qg, kt, vs, bias, b, scaleOperand);
     }
     // One split per operand rather than a slice per group: under autograd, each slice's backward pass writes
     // its gradient into a zero tensor of the whole operand and the pieces are summed, while a split's backward
@@ -460,7 +459,7 @@ public final class CausalLm implements AutoCloseable {
     NDList qs = qg.split(headCuts, 0);
     NDList ks = kt.split(headCuts, 0);
     NDList vss = vs.split(headCuts, 0);
-    NDList biases = headBias.getShape().get(0) == 1 ? null : headBias.split(rowCuts, 0);
+    NDList biases = bias.getShape().get(0) == 1 ? null : bias.split(rowCuts, 0);
     NDList groups = new NDList();
     for (int i = 0; i < groupCount; i++) {
       long from = i * rows;
@@ -468,7 +467,7 @@ public final class CausalLm implements AutoCloseable {
       NDArray out;
       try (NDScope scope = new NDScope()) { // frees the group's scores before the next group's
         scope.suppressNotUsedWarning();
-        out = attend(qs.get(i), ks.get(i), vss.get(i), biases == null ? headBias : biases.get(i), to - from, scaleOperand);
+        out = attend(qs.get(i), ks.get(i), vss.get(i), biases == null ? bias : biases.get(i), to - from, scaleOperand);
         NDScope.unregister(out);
       }
       NDScope.register(out);
@@ -541,31 +540,31 @@ public final class CausalLm implements AutoCloseable {
     return new NDArray[] {m.create(cos, shape), m.create(sin, shape)};
   }
 
-  /** Additive attention bias: 0 where a query may see a key, {@link #MASKED} elsewhere. */
-  private static NDArray attentionBias(NDManager m, int b, int t, int past, KvCache cache) {
+  /**
+   * Additive attention bias [B or 1, 1, G·T, S]: 0 where a query may see a key, {@link #MASKED} elsewhere, the
+   * T query positions' rows once for each of the G query heads that share a KV head (as {@link #attention}
+   * lays out the scores).
+   */
+  private static NDArray attentionBias(NDManager m, int b, int t, int past, KvCache cache, int g) {
     int s = past + t;
-    if (cache == null) {
-      float[] causal = new float[t * s];
+    int rows = cache == null ? 1 : b;
+    float[] bias = new float[rows * g * t * s];
+    for (int r = 0; r < rows; r++) {
+      int first = r * g * t * s;
       for (int i = 0; i < t; i++) {
-        for (int j = i + past + 1; j < s; j++) {
-          causal[i * s + j] = MASKED;
-        }
-      }
-      return m.create(causal, new Shape(1, 1, 1, t, s));
-    }
-    float[] bias = new float[b * t * s];
-    for (int r = 0; r < b; r++) {
-      for (int i = 0; i < t; i++) {
-        int base = (r * t + i) * s;
+        int base = first + i * s;
         for (int j = 0; j < s; j++) {
-          boolean visible = j <= past + i && (cache.valid(r, j) || j == past + i);
+          boolean visible = j <= past + i && (cache == null || cache.valid(r, j) || j == past + i);
           if (!visible) {
             bias[base + j] = MASKED;
           }
         }
       }
+      for (int head = 1; head < g; head++) {
+        System.arraycopy(bias, first, bias, first + head * t * s, t * s);
+      }
     }
-    return m.create(bias, new Shape(b, 1, 1, t, s));
+    return m.create(bias, new Shape(rows, 1, g * t, s));
   }
 
   /** All parameter arrays, in {@link #parameters()} order (for optimizers that index by position). */

@@ -21,18 +21,23 @@ class AttentionGroupsTest {
     return m.create(data, new Shape(shape));
   }
 
-  /** A causal bias [rows, 1, 1, T, S] whose rows mask a different number of leading (padding) keys. */
-  private static NDArray bias(NDManager m, int rows, int t, int s) {
-    float[] bias = new float[rows * t * s];
+  /**
+   * A causal bias [rows, 1, G·T, S] (each query position's row once per query head of a KV head) whose rows mask
+   * a different number of leading (padding) keys.
+   */
+  private static NDArray bias(NDManager m, int rows, int g, int t, int s) {
+    float[] bias = new float[rows * g * t * s];
     for (int r = 0; r < rows; r++) {
-      for (int i = 0; i < t; i++) {
-        for (int j = 0; j < s; j++) {
-          boolean visible = j <= s - t + i && (j >= r || j == s - t + i);
-          bias[(r * t + i) * s + j] = visible ? 0f : -1e9f;
+      for (int head = 0; head < g; head++) {
+        for (int i = 0; i < t; i++) {
+          for (int j = 0; j < s; j++) {
+            boolean visible = j <= s - t + i && (j >= r || j == s - t + i);
+            bias[((r * g + head) * t + i) * s + j] = visible ? 0f : -1e9f;
+          }
         }
       }
     }
-    return m.create(bias, new Shape(rows, 1, 1, t, s));
+    return m.create(bias, new Shape(rows, 1, g * t, s));
   }
 
   @Test
@@ -52,7 +57,7 @@ class AttentionGroupsTest {
           {random(m, rng, b, kvh, t + 16, d), random(m, rng, b, kvh, t + 16, d)}};
       for (NDArray[] kv : keysAndValues) {
         int s = (int) kv[0].getShape().get(2);
-        for (NDArray bias : new NDArray[] {bias(m, b, t, s), bias(m, 1, t, s)}) {
+        for (NDArray bias : new NDArray[] {bias(m, b, h / kvh, t, s), bias(m, 1, h / kvh, t, s)}) {
           float[] whole = CausalLm.attention(q, kv[0], kv[1], bias, 0.35f, Long.MAX_VALUE).toFloatArray();
           long perRow = (long) h * t * s;
           for (long budget : new long[] {1, 2 * perRow, 3 * perRow}) {
@@ -83,7 +88,7 @@ class AttentionGroupsTest {
         NDArray k = random(m, same, b, kvh, t, d);
         NDArray v = random(m, same, b, kvh, t, d);
         NDArray weights = random(m, same, b * kvh, h / kvh * t, d); // a loss that weighs every output differently
-        NDArray bias = bias(m, b, t, t);
+        NDArray bias = bias(m, b, h / kvh, t, t);
         for (NDArray x : new NDArray[] {q, k, v}) {
           x.setRequiresGradient(true);
         }
