@@ -418,8 +418,8 @@ public final class CausalLm implements AutoCloseable {
   /**
    * Softmax attention of q [B, H, T, D] over k, v [B, KV, S, D] with an additive bias [B or 1, 1, G·T, S] (each
    * query position's mask, once for each of the G query heads of a KV head): [B·KV, G·T, D], the G query heads
-   * of a KV head sharing its keys (no repeated K/V). The operands are
-   * folded to [B·KV, …] as a batched matrix product folds them. When the scores of the whole batch would be
+   * of a KV head sharing its keys (no repeated K/V). The operands are folded to [B·KV, …] as a batched matrix
+   * product folds them. When the scores of the whole batch would be
    * large (a long prefill of many rows) the rows go a few at a time, so that each group's scores stay in
    * the processor's cache across the scale, mask, softmax and product passes; each (row, KV head) is its
    * own product on the same operands either way, so the result is the same bit for bit. Under autograd too:
