@@ -5,6 +5,7 @@ import io.skillsd.actors.policy.TrainingModels;
 import io.skillsd.actors.settings.SkillsdSettings;
 import io.skillsd.environments.EnvironmentProvider;
 import io.skillsd.environments.EnvironmentRegistry;
+import io.skillsd.policies.generation.StepTimings;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -109,19 +110,27 @@ final class BenchCommand implements Runnable {
         Map<String, List<RolloutBench.Measurement>> all = new LinkedHashMap<>();
         List<Double> batchingByRound = new ArrayList<>();
         List<Double> actorsByRound = new ArrayList<>();
+        Map<String, StepTimings> steps = new LinkedHashMap<>();
         for (int r = 0; r < repeats; r++) {
           long seed = 1000L * (r + 1);
           // The two modes compared with each other run back to back, in alternating order, so that neither
           // always follows the long one-request-at-a-time run; each round's ratios are its own.
-          List<Supplier<RolloutBench.Measurement>> order = new ArrayList<>(List.of(
-              () -> bench.actors(episodes, seed, Integer.MAX_VALUE), () -> bench.plainLoop(episodes, seed)));
+          List<Map.Entry<String, Supplier<RolloutBench.Measurement>>> order = new ArrayList<>(List.of(
+              Map.entry(RolloutBench.BATCHED, () -> bench.actors(episodes, seed, Integer.MAX_VALUE)),
+              Map.entry(RolloutBench.PLAIN, () -> bench.plainLoop(episodes, seed))));
           if (r % 2 == 1) {
             Collections.reverse(order);
           }
-          order.add(() -> bench.actors(episodes, seed, 1));
+          order.add(Map.entry(RolloutBench.ONE_AT_A_TIME, () -> bench.actors(episodes, seed, 1)));
           Map<String, RolloutBench.Measurement> round = new LinkedHashMap<>();
-          for (Supplier<RolloutBench.Measurement> run : order) {
-            RolloutBench.Measurement m = run.get();
+          for (Map.Entry<String, Supplier<RolloutBench.Measurement>> run : order) {
+            StepTimings.start(steps.computeIfAbsent(run.getKey(), k -> new StepTimings()));
+            RolloutBench.Measurement m;
+            try {
+              m = run.getValue().get();
+            } finally {
+              StepTimings.stop();
+            }
             round.put(m.mode(), m);
             all.computeIfAbsent(m.mode(), k -> new ArrayList<>()).add(m);
             out.printf("  round %d  %-32s %7.2f s  %8.1f tokens/s  %6.2f turns/s%n", r + 1, m.mode(), m.seconds(),
@@ -142,6 +151,8 @@ final class BenchCommand implements Runnable {
             batched / median.get(RolloutBench.ONE_AT_A_TIME), spread(batchingByRound));
         out.printf("actor runtime vs plain loop: %.2fx (ratio of medians); per round %s%n",
             batched / median.get(RolloutBench.PLAIN), spread(actorsByRound));
+        out.println("forward steps by rows in the batch, median (steps), every round:");
+        steps.forEach((mode, t) -> out.printf("  %-32s %s%n", mode, t.summary()));
       }
       return 0;
     }

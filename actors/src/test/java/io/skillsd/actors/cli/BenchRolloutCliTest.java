@@ -30,5 +30,19 @@ class BenchRolloutCliTest {
     assertTrue(r.out().contains("dynamic batching vs one request at a time: "), r.out());
     assertTrue(r.out().lines().filter(l -> l.contains("(ratio of medians); per round median ") && l.contains("(range "))
         .count() == 2, r.out());
+    // where each mode's time went: its forward steps by rows in the batch; one request at a time is one row only
+    List<String> steps = r.out().lines().dropWhile(l -> !l.startsWith("forward steps by rows in the batch")).skip(1)
+        .toList();
+    assertEquals(3, steps.size(), r.out());
+    for (String mode : List.of(RolloutBench.BATCHED, RolloutBench.PLAIN, RolloutBench.ONE_AT_A_TIME)) {
+      String line = steps.stream().filter(l -> l.trim().startsWith(mode)).findFirst().orElseThrow();
+      assertTrue(line.matches(".*prefill [\\d-]+ rows? [\\d.]+ ms \\(\\d+\\).*; decode [\\d-]+ rows? [\\d.]+ ms \\(\\d+\\).*"),
+          line);
+    }
+    String oneAtATime = steps.stream().filter(l -> l.trim().startsWith(RolloutBench.ONE_AT_A_TIME)).findFirst()
+        .orElseThrow();
+    assertTrue(!oneAtATime.contains("rows"), oneAtATime);
+    String batched = steps.stream().filter(l -> l.trim().startsWith(RolloutBench.BATCHED)).findFirst().orElseThrow();
+    assertTrue(batched.contains("2-3 rows"), batched);
   }
 }

@@ -217,10 +217,16 @@ public final class Generator {
 
   /** One forward step; returns the last-position logits [B * V] and frees everything else of the step. */
   private float[] step(NDManager m, long[] ids, int t, long[][] positions, boolean[][] valid, KvCache cache) {
+    StepTimings timings = StepTimings.current();
+    long start = timings == null ? 0 : System.nanoTime();
     try (NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
       NDArray x = m.create(ids, new Shape(ids.length / t, t));
       return model.step(x, positions, valid, cache, true).toFloatArray();
+    } finally {
+      if (timings != null) {
+        timings.record(t > 1 ? StepTimings.Kind.PREFILL : StepTimings.Kind.DECODE, ids.length / t, System.nanoTime() - start);
+      }
     }
   }
 
