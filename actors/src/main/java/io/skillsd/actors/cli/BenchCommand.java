@@ -20,7 +20,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code skillsd bench rollout}: rollout throughput with dynamic batching vs one request at a time, and
- * the actor runtime vs a plain loop over the same components, measured in one process, interleaved.
+ * the actor runtime vs a plain loop over the same components, measured in one process, interleaved; then where
+ * each mode's time went ({@link StepTimings}).
  * {@code skillsd bench model}: the policy model's training, scoring and generation throughput, optionally
  * next to the PyTorch eager reference ({@link io.skillsd.policies.bench.ModelBench}).
  */
@@ -57,7 +58,8 @@ final class BenchCommand implements Runnable {
     }
   }
 
-  @Command(name = "rollout", description = "Rollout throughput of N concurrent episodes, three ways, repeated.")
+  @Command(name = "rollout", description = "Rollout throughput of N concurrent episodes, three ways, repeated; "
+      + "ends with each way's forward steps (prefill, decode) by rows in the batch.")
   static final class Rollout implements Callable<Integer> {
 
     private static double median(List<Double> values) {
