@@ -35,9 +35,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * Rollout throughput of {@code episodes} concurrent episodes, three ways over the same components: the
- * actor runtime with dynamic batching, the actor runtime with one request at a time, and a plain loop
- * (no actors) that batches every running episode's turn into one generation call.
+ * Rollout throughput of {@code slots} concurrent episodes, three ways over the same components: the actor
+ * runtime with dynamic batching, the actor runtime with one request at a time, and a plain loop (no actors)
+ * that batches every running episode's turn into one generation call.
+ *
+ * <p>A measurement plays {@code slots × perSlot} episodes. Each slot plays its episodes back to back: when
+ * one ends, the slot's next one starts and joins the following round. So {@code slots} episodes are in
+ * flight until the slots run out of episodes, and only the last of them play out with fewer alongside;
+ * with {@code perSlot} = 1 the measurement is one launch of {@code slots} episodes played to their end, in
+ * which the batch shrinks as episodes finish. Slot {@code j} plays episodes {@code j, j + slots, …}, and a
+ * round's requests go in episode order in every mode, so the batched modes see the same rounds.
  */
 public final class RolloutBench implements AutoCloseable {
 
@@ -82,22 +89,64 @@ public final class RolloutBench implements AutoCloseable {
     this.maxNewTokens = maxNewTokens;
   }
 
+  /** Episodes 0..n-1; their ids sort as their numbers do (lockstep rounds go in id order). */
   private List<Episode> episodes(int n, long seed) {
     List<Task> tasks = environments.get().tasks().train();
+    String id = "bench-%0" + Math.max(3, Integer.toString(n - 1).length()) + "d";
     List<Episode> out = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      out.add(Episode.student(String.format("bench-%03d", i), tasks.get(i % tasks.size()), 0, i, 0, false, temperature,
+      out.add(Episode.student(String.format(id, i), tasks.get(i % tasks.size()), 0, i, 0, false, temperature,
           seed + i));
     }
     return out;
+  }
+
+  private static void checkWorkload(int slots, int perSlot) {
+    if (slots < 1 || perSlot < 1) {
+      throw new IllegalArgumentException("slots and episodes per slot must be at least 1, got " + slots + " and " + perSlot);
+    }
+  }
+
+  /**
+   * Stands between the runners and the policy server, forwarding everything, and starts each slot's next
+   * episode when the slot's current one leaves. The newcomer is expected before the leaver leaves, so the
+   * lockstep round the leave would complete waits for the newcomer's first request, as the plain loop's
+   * next round holds it: which round an episode joins does not depend on timing.
+   */
+  private Behavior<PolicyServerProtocol.Command> slotRelay(ActorRef<PolicyServerProtocol.Command> server,
+      List<Episode> eps, int slots, ActorRef<EpisodeResult> results) {
+    java.util.Map<String, Integer> index = new java.util.HashMap<>();
+    for (int i = 0; i < eps.size(); i++) {
+      index.put(eps.get(i).episodeId(), i);
+    }
+    return Behaviors.setup(ctx -> Behaviors.receiveMessage(c -> {
+      if (c instanceof PolicyServerProtocol.Leave leave) {
+        int next = index.get(leave.episodeId()) + slots;
+        if (next < eps.size()) {
+          Episode e = eps.get(next);
+          server.tell(new PolicyServerProtocol.Expect(e.episodeId()));
+          server.tell(leave);
+          ctx.spawn(runner(e, ctx.getSelf(), results), e.episodeId());
+          return Behaviors.same();
+        }
+      }
+      server.tell(c);
+      return Behaviors.same();
+    }));
+  }
+
+  private Behavior<EpisodeRunnerActor.Command> runner(Episode e, ActorRef<PolicyServerProtocol.Command> policy,
+      ActorRef<EpisodeResult> results) {
+    return EpisodeRunnerActor.create("bench", e, environments, models.format(), policy, 1_000, results);
   }
 
   /**
    * The actor runtime: a policy server and one runner per episode. With {@code maxBatch} > 1 the server
    * batches in lockstep rounds (the training default); {@code maxBatch} = 1 serves one request at a time.
    */
-  public Measurement actors(int n, long seed, int maxBatch) {
-    List<Episode> eps = episodes(n, seed);
+  public Measurement actors(int slots, int perSlot, long seed, int maxBatch) {
+    checkWorkload(slots, perSlot);
+    List<Episode> eps = episodes(slots * perSlot, seed);
     CompletableFuture<List<EpisodeResult>> done = new CompletableFuture<>();
     java.util.concurrent.atomic.AtomicLong start = new java.util.concurrent.atomic.AtomicLong();
     Behavior<EpisodeResult> run = Behaviors.setup(ctx -> {
@@ -106,8 +155,8 @@ public final class RolloutBench implements AutoCloseable {
           PolicyServerActor.create("bench", models, maxNewTokens, 1f, maxBatch, maxBatch > 1,
               prefixMinTokens), "policy-server",
           DispatcherSelector.fromConfig("skillsd-compute-dispatcher"));
-      EpisodeRunnerActor.launchAll(policy, eps, e -> ctx.spawn(
-          EpisodeRunnerActor.create("bench", e, environments, models.format(), policy, 1_000, ctx.getSelf()),
+      ActorRef<PolicyServerProtocol.Command> relay = ctx.spawn(slotRelay(policy, eps, slots, ctx.getSelf()), "slots");
+      EpisodeRunnerActor.launchAll(relay, eps.subList(0, slots), e -> ctx.spawn(runner(e, relay, ctx.getSelf()),
           e.episodeId()));
       List<EpisodeResult> results = new ArrayList<>();
       return Behaviors.receiveMessage(r -> {
@@ -138,8 +187,7 @@ public final class RolloutBench implements AutoCloseable {
         }
         turns += r.trajectory().turns().size();
       }
-      return new Measurement(maxBatch == 1 ? ONE_AT_A_TIME : BATCHED, n, seconds,
-          tokens, turns);
+      return new Measurement(maxBatch == 1 ? ONE_AT_A_TIME : BATCHED, eps.size(), seconds, tokens, turns);
     } catch (Exception e) {
       throw new IllegalStateException("benchmark run failed: " + e, e);
     }
@@ -160,50 +208,55 @@ public final class RolloutBench implements AutoCloseable {
   }
 
   /**
-   * The same episodes in a plain loop: each round, one batched generation over every running episode,
-   * with the same per-episode session caches the policy server keeps.
+   * The same episodes in a plain loop: each round, one batched generation over every running episode (in
+   * episode order), with the same per-episode session caches the policy server keeps; an episode that ends
+   * hands its slot to the slot's next episode, which joins the next round.
    */
-  public Measurement plainLoop(int n, long seed) {
+  public Measurement plainLoop(int slots, int perSlot, long seed) {
+    checkWorkload(slots, perSlot);
     GradMode.offOnThisThread();
-    List<Episode> eps = episodes(n, seed);
+    List<Episode> eps = episodes(slots * perSlot, seed);
     ChatFormat format = models.format();
     int end = format.endOfTurnId();
     long start = System.nanoTime();
-    Environment[] envs = new Environment[n];
-    Transcript[] transcripts = new Transcript[n];
-    int[] turn = new int[n];
-    boolean[] done = new boolean[n];
+    int[] playing = new int[slots]; // the episode each slot plays; -1 once the slot has played all of its own
+    Environment[] envs = new Environment[slots];
+    Transcript[] transcripts = new Transcript[slots];
+    int[] turn = new int[slots];
     long tokens = 0;
     long turns = 0;
-    for (int i = 0; i < n; i++) {
-      envs[i] = environments.get();
-      String first = envs[i].reset(eps.get(i).task());
-      transcripts[i] = format.open(new StudentPrompt(envs[i].instructions(), first));
+    for (int j = 0; j < slots; j++) {
+      envs[j] = environments.get();
+      playing[j] = j;
+      transcripts[j] = open(format, envs[j], eps.get(j));
     }
     Generator generator = new Generator(models.studentNetwork());
     io.skillsd.policies.generation.PrefixCache prefixes = prefixMinTokens > 0
         ? new io.skillsd.policies.generation.PrefixCache(prefixMinTokens, 8) : null;
     List<java.util.Optional<io.skillsd.policies.model.KvCache.RowState>> sessions = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
+    for (int j = 0; j < slots; j++) {
       sessions.add(java.util.Optional.empty());
     }
     while (true) {
       List<Integer> active = new ArrayList<>();
-      List<GenerationRequest> requests = new ArrayList<>();
-      for (int i = 0; i < n; i++) {
-        if (!done[i]) {
-          active.add(i);
-          turn[i]++;
-          requests.add(new GenerationRequest(transcripts[i].tokens(), new SamplingParams(temperature, 1f, maxNewTokens,
-              format.stopTokens(), eps.get(i).seed() * 1_000_003L + turn[i])));
+      for (int j = 0; j < slots; j++) {
+        if (playing[j] >= 0) {
+          active.add(j);
         }
       }
       if (active.isEmpty()) {
         break;
       }
+      active.sort(java.util.Comparator.comparingInt(j -> playing[j]));
+      List<GenerationRequest> requests = new ArrayList<>();
+      for (int j : active) {
+        turn[j]++;
+        requests.add(new GenerationRequest(transcripts[j].tokens(), new SamplingParams(temperature, 1f, maxNewTokens,
+            format.stopTokens(), eps.get(playing[j]).seed() * 1_000_003L + turn[j])));
+      }
       List<java.util.Optional<io.skillsd.policies.model.KvCache.RowState>> prior = new ArrayList<>();
-      for (int i : active) {
-        prior.add(sessions.get(i));
+      for (int j : active) {
+        prior.add(sessions.get(j));
       }
       if (prefixes != null) {
         prior = prefixes.priors(generator, requests, prior);
@@ -213,19 +266,28 @@ public final class RolloutBench implements AutoCloseable {
       LOG.debug("plain loop: batch of {} requests in {} ms", requests.size(), (System.nanoTime() - t0) / 1_000_000);
       List<Generation> out = result.generations();
       for (int k = 0; k < active.size(); k++) {
-        int i = active.get(k);
-        sessions.get(i).ifPresent(io.skillsd.policies.model.KvCache.RowState::close);
-        sessions.set(i, result.states().get(k));
+        int j = active.get(k);
+        sessions.get(j).ifPresent(io.skillsd.policies.model.KvCache.RowState::close);
+        sessions.set(j, result.states().get(k));
         int[] sampled = out.get(k).tokens();
         tokens += sampled.length;
         turns++;
         int len = sampled.length > 0 && sampled[sampled.length - 1] == end ? sampled.length - 1 : sampled.length;
-        transcripts[i] = transcripts[i].appendSampled(sampled);
-        StepResult r = envs[i].step(format.tokenizer().decode(Arrays.copyOf(sampled, len)));
-        if (r.done()) {
-          done[i] = true;
+        transcripts[j] = transcripts[j].appendSampled(sampled);
+        StepResult r = envs[j].step(format.tokenizer().decode(Arrays.copyOf(sampled, len)));
+        if (!r.done()) {
+          transcripts[j] = format.observe(transcripts[j], r.observation());
+          continue;
+        }
+        sessions.get(j).ifPresent(io.skillsd.policies.model.KvCache.RowState::close);
+        sessions.set(j, java.util.Optional.empty());
+        playing[j] += slots;
+        if (playing[j] < eps.size()) {
+          envs[j] = environments.get();
+          turn[j] = 0;
+          transcripts[j] = open(format, envs[j], eps.get(playing[j]));
         } else {
-          transcripts[i] = format.observe(transcripts[i], r.observation());
+          playing[j] = -1;
         }
       }
     }
@@ -233,7 +295,12 @@ public final class RolloutBench implements AutoCloseable {
     if (prefixes != null) {
       prefixes.close();
     }
-    return new Measurement(PLAIN, n, (System.nanoTime() - start) / 1e9, tokens, turns);
+    return new Measurement(PLAIN, eps.size(), (System.nanoTime() - start) / 1e9, tokens, turns);
   }
 
+  /** Resets {@code env} to the episode's task and opens its student dialogue. */
+  private static Transcript open(ChatFormat format, Environment env, Episode episode) {
+    String first = env.reset(episode.task());
+    return format.open(new StudentPrompt(env.instructions(), first));
+  }
 }

@@ -80,6 +80,12 @@ final class BenchCommand implements Runnable {
     @Option(names = "--episodes", defaultValue = "16", description = "Concurrent episodes (default: ${DEFAULT-VALUE}).")
     int episodes;
 
+    @Option(names = "--episodes-per-slot", defaultValue = "1", description = "Episodes each of the concurrent "
+        + "slots plays back to back in one measurement: when one ends, the slot's next one joins the following "
+        + "round, so the concurrent episodes stay in flight until the last ones; 1 = one launch of the "
+        + "concurrent episodes, played to their end while the batch shrinks (default: ${DEFAULT-VALUE}).")
+    int perSlot;
+
     @Option(names = "--repeats", defaultValue = "3", description = "Rounds of each mode, interleaved (default: ${DEFAULT-VALUE}).")
     int repeats;
 
@@ -91,15 +97,16 @@ final class BenchCommand implements Runnable {
 
     @Override
     public Integer call() {
-      if (episodes < 1 || repeats < 1) {
-        throw new UserError("--episodes and --repeats must be at least 1", 2);
+      if (episodes < 1 || repeats < 1 || perSlot < 1) {
+        throw new UserError("--episodes, --episodes-per-slot and --repeats must be at least 1", 2);
       }
       SkillsdSettings settings = SkillsdSettings.load(null, overrides);
       io.skillsd.actors.train.TrainingRun.applyComputeSettings(settings);
       EnvironmentProvider provider = EnvironmentRegistry.load().provider(settings.environment().name());
       String model = settings.config().getString("skillsd.policy.model");
       PrintWriter out = spec.commandLine().getOut();
-      out.printf("rollout benchmark: %d concurrent episodes of %s %s, model %s, shared-prefix cache from %d tokens (0 = off), %d rounds, %d cores%n", episodes,
+      out.printf("rollout benchmark: %d concurrent episodes (%d each measurement, %d per slot) of %s %s, model %s, "
+          + "shared-prefix cache from %d tokens (0 = off), %d rounds, %d cores%n", episodes, episodes * perSlot, perSlot,
           settings.environment().name(), settings.environment().options(), model,
           settings.config().getInt("skillsd.train.prefix-cache-min-tokens"), repeats,
           Runtime.getRuntime().availableProcessors());
@@ -107,8 +114,8 @@ final class BenchCommand implements Runnable {
           RolloutBench bench = new RolloutBench(models, () -> provider.create(settings.environment().options()),
               settings.config(), maxNewTokens, settings.config().getInt("skillsd.train.prefix-cache-min-tokens"))) {
         // warm-up of both paths: JIT, native kernels, and the actor system's compute thread
-        bench.plainLoop(Math.min(4, episodes), 999);
-        bench.actors(Math.min(4, episodes), 999, Integer.MAX_VALUE);
+        bench.plainLoop(Math.min(4, episodes), 1, 999);
+        bench.actors(Math.min(4, episodes), 1, 999, Integer.MAX_VALUE);
         Map<String, List<RolloutBench.Measurement>> all = new LinkedHashMap<>();
         List<Double> batchingByRound = new ArrayList<>();
         List<Double> actorsByRound = new ArrayList<>();
@@ -118,12 +125,12 @@ final class BenchCommand implements Runnable {
           // The two modes compared with each other run back to back, in alternating order, so that neither
           // always follows the long one-request-at-a-time run; each round's ratios are its own.
           List<Map.Entry<String, Supplier<RolloutBench.Measurement>>> order = new ArrayList<>(List.of(
-              Map.entry(RolloutBench.BATCHED, () -> bench.actors(episodes, seed, Integer.MAX_VALUE)),
-              Map.entry(RolloutBench.PLAIN, () -> bench.plainLoop(episodes, seed))));
+              Map.entry(RolloutBench.BATCHED, () -> bench.actors(episodes, perSlot, seed, Integer.MAX_VALUE)),
+              Map.entry(RolloutBench.PLAIN, () -> bench.plainLoop(episodes, perSlot, seed))));
           if (r % 2 == 1) {
             Collections.reverse(order);
           }
-          order.add(Map.entry(RolloutBench.ONE_AT_A_TIME, () -> bench.actors(episodes, seed, 1)));
+          order.add(Map.entry(RolloutBench.ONE_AT_A_TIME, () -> bench.actors(episodes, perSlot, seed, 1)));
           Map<String, RolloutBench.Measurement> round = new LinkedHashMap<>();
           for (Map.Entry<String, Supplier<RolloutBench.Measurement>> run : order) {
             StepTimings.start(steps.computeIfAbsent(run.getKey(), k -> new StepTimings()));

@@ -16,9 +16,11 @@ class BenchRolloutCliTest {
 
   @Test
   void roundsAlternateTheComparedModesAndReportPerRoundRatios() {
-    CliRun r = CliRun.of("bench", "rollout", "--episodes", "2", "--repeats", "2", "--max-new-tokens", "4",
-        "-D", "skillsd.policy.model=builtin:tiny");
+    CliRun r = CliRun.of("bench", "rollout", "--episodes", "2", "--episodes-per-slot", "2", "--repeats", "2",
+        "--max-new-tokens", "4", "-D", "skillsd.policy.model=builtin:tiny");
     assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().startsWith("rollout benchmark: 2 concurrent episodes (4 each measurement, 2 per slot) of sokoban"),
+        r.out());
     List<String[]> rounds = r.out().lines().map(ROUND::matcher).filter(Matcher::find)
         .map(m -> new String[] {m.group(1), m.group(2)}).toList();
     assertEquals(6, rounds.size(), r.out());
