@@ -37,7 +37,8 @@ public record SkillsdSettings(Config config, RunSettings run, ComputeSettings co
 
   /**
    * Loads {@code file} (if given) over the defaults, with {@code overrides} (key → HOCON value text) on
-   * top, and validates everything.
+   * top, and validates everything. A key under {@code skillsd} that no {@code reference.conf} declares is
+   * refused, not ignored (see {@link DeclaredSettings}).
    */
   public static SkillsdSettings load(Path file, Map<String, String> overrides) {
     return from(loadConfig(file, overrides));
@@ -56,6 +57,8 @@ public record SkillsdSettings(Config config, RunSettings run, ComputeSettings co
         throw new SettingsException("--config", file.toString(), "is not valid HOCON: " + e.getMessage());
       }
     }
+    Config reference = ConfigFactory.defaultReference();
+    DeclaredSettings.check(user, reference, file == null ? "" : file.toString());
     Config overrideConfig = ConfigFactory.empty();
     for (Map.Entry<String, String> e : overrides.entrySet()) {
       Config one;
@@ -66,9 +69,10 @@ public record SkillsdSettings(Config config, RunSettings run, ComputeSettings co
       }
       overrideConfig = one.withFallback(overrideConfig);
     }
+    DeclaredSettings.check(overrideConfig, reference, "-D");
     return skillSdOnlyDefaults(overrideConfig
         .withFallback(user)
-        .withFallback(ConfigFactory.defaultReference())
+        .withFallback(reference)
         .resolve(ConfigResolveOptions.defaults()));
   }
 

@@ -119,4 +119,46 @@ class SkillsdSettingsTest {
     Files.writeString(stored, grpo.renderResolved());
     assertEquals(0.0, SkillsdSettings.load(stored, Map.of()).config().getDouble(mu));
   }
+
+  /** A misspelt key would be read by no one and the run would go on with the default; it is refused. */
+  @Test
+  void undeclaredKeyIsRefusedWithTheKeyMeant(@TempDir Path dir) throws Exception {
+    SettingsException typo = assertThrows(SettingsException.class,
+        () -> SkillsdSettings.load(null, Map.of("skillsd.train.iteratons", "2")));
+    assertEquals("skillsd.train.iteratons = 2: no such setting (-D); did you mean skillsd.train.iterations?",
+        typo.getMessage());
+    SettingsException section = assertThrows(SettingsException.class,
+        () -> SkillsdSettings.load(null, Map.of("skillsd.trian.group-size", "4")));
+    assertTrue(section.getMessage().endsWith("did you mean skillsd.train.group-size?"), section.getMessage());
+    SettingsException moved = assertThrows(SettingsException.class,
+        () -> SkillsdSettings.load(null, Map.of("skillsd.train.seed", "4")));
+    assertTrue(moved.getMessage().endsWith("did you mean skillsd.run.seed?"), moved.getMessage());
+    SettingsException unlike = assertThrows(SettingsException.class,
+        () -> SkillsdSettings.load(null, Map.of("skillsd.learner.batch", "4")));
+    assertTrue(unlike.getMessage().endsWith("the reference.conf files list every setting there is"), unlike.getMessage());
+
+    Path file = dir.resolve("typo.conf");
+    Files.writeString(file, "skillsd.train {\n  iterations = 3\n  learning-rat = 1e-4\n}\n");
+    SettingsException inFile = assertThrows(SettingsException.class, () -> SkillsdSettings.load(file, Map.of()));
+    assertEquals("skillsd.train.learning-rat", inFile.key());
+    assertTrue(inFile.getMessage().contains("(" + file + ", line 3)"), inFile.getMessage());
+    assertTrue(inFile.getMessage().endsWith("did you mean skillsd.train.learning-rate?"), inFile.getMessage());
+  }
+
+  /** What the check lets through: environments' own options, other libraries' keys, substitutions. */
+  @Test
+  void declaredKeysOptionsAndOtherSectionsPass(@TempDir Path dir) throws Exception {
+    SkillsdSettings plugged = SkillsdSettings.load(null, Map.of("skillsd.environment.name", "guess-number",
+        "skillsd.environment.options.guess-number.range", "100", "akka.loglevel", "DEBUG"));
+    assertEquals(Map.of("range", "100"), plugged.environment().options());
+    Path file = dir.resolve("ok.conf");
+    Files.writeString(file, "skillsd.train.iterations = 7\nskillsd.train.checkpoint-every = ${skillsd.train.iterations}\n"
+        + "skillsd.skills.analyst {}\nakka.actor.debug.receive = on\nskillsd.home = \"/opt/skillsd\"\n");
+    SkillsdSettings s = SkillsdSettings.load(file, Map.of());
+    assertEquals(7, s.config().getInt("skillsd.train.checkpoint-every"));
+    // A run directory's stored config (every resolved key) loads back.
+    Path stored = dir.resolve("config.conf");
+    Files.writeString(stored, s.renderResolved());
+    assertEquals(7, SkillsdSettings.load(stored, Map.of()).config().getInt("skillsd.train.iterations"));
+  }
 }
