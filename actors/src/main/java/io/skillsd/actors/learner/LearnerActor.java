@@ -114,8 +114,10 @@ public final class LearnerActor extends AbstractBehavior<Command> {
       s.maintenance().ifPresent(t -> maintenance.add(
           ScoredSequence.of(t, new float[t.length()], sampledMask(t), 0)));
     }
+    long splitBefore = updateStep.splitSteps();
     List<StepDiagnostics> steps =
         batch.isEmpty() ? List.of() : updateStep.update(batch, maintenance, maintenanceWeight);
+    long split = updateStep.splitSteps() - splitBefore;
     long version = current + 1;
     models.setVersion(version);
     TeacherSyncSchedule.Action action = syncSchedule.afterUpdate(version);
@@ -125,8 +127,10 @@ public final class LearnerActor extends AbstractBehavior<Command> {
     }
     long millis = System.currentTimeMillis() - start;
     long skipped = steps.stream().filter(StepDiagnostics::skipped).count();
-    getContext().getLog().info("iteration {}: {} trajectories, {} steps ({} skipped), version {} in {} ms",
-        u.iteration(), batch.size(), steps.size(), skipped, version, millis);
+    getContext().getLog().info("iteration {}: {} trajectories, {} steps ({} skipped{}), version {} in {} ms",
+        u.iteration(), batch.size(), steps.size(), skipped,
+        split == 0 ? "" : ", " + split + " in micro-batches to stay within skillsd.train.microbatch-memory",
+        version, millis);
     u.replyTo().tell(new Updated(u.iteration(), version, steps, refused, millis));
     return this;
   }

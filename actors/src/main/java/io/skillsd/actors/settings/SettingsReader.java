@@ -95,6 +95,15 @@ public final class SettingsReader {
     return read(key, null, "must be a duration such as 30s, 500ms or 2m", () -> config.getDuration(key));
   }
 
+  /** A size in bytes, written as a number of bytes or with a unit (512m, 4g). */
+  public long bytes(String key) {
+    long value = read(key, null, "must be a size such as 512m or 4g (0 for none)", () -> config.getBytes(key));
+    if (value < 0) {
+      throw new SettingsException(key(key), Long.toString(value), "must be a size such as 512m or 4g (0 for none)");
+    }
+    return value;
+  }
+
   /** One of {@code type}'s constants, written in lower case with dashes (e.g. {@code skill-sd}). */
   public <E extends Enum<E>> E enumValue(String key, Class<E> type) {
     String text = string(key);

@@ -179,6 +179,7 @@ public record TrainSettings(
         .withMinibatches(r.intIn("epochs", 1, 100), r.intIn("minibatch-size", 1, 65_536))
         .withMaxGradNorm(r.doubleIn("max-grad-norm", 0.0, 1e9))
         .withMaxConsecutiveNonFinite(r.intIn("max-consecutive-nonfinite", 1, 1000))
+        .withMicrobatchBytes(r.bytes("microbatch-memory"))
         .withShuffleSeed(settings.run().seed());
     double maintenanceWeight = r.doubleIn("maintenance-weight", 0.0, 1000.0);
     if (maintenanceWeight > 0 && !algorithm.usesDistillation()) {

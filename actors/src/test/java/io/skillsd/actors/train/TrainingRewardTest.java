@@ -61,4 +61,18 @@ class TrainingRewardTest {
     SettingsException e = assertThrows(SettingsException.class, () -> settings("completion-format", "-0.1"));
     assertTrue(e.getMessage().contains("format-penalty"), e.getMessage());
   }
+
+  /** The learner's memory budget: a size with a unit, 0 to keep minibatches whole, anything else refused. */
+  @Test
+  void microbatchMemoryIsASize() {
+    assertEquals(4L << 30, TrainSettings.from(SkillsdSettings.load(null, Map.of())).update().microbatchBytes());
+    assertEquals(512L << 20, TrainSettings.from(SkillsdSettings.load(null,
+        Map.of("skillsd.train.microbatch-memory", "512m"))).update().microbatchBytes());
+    assertEquals(0, TrainSettings.from(SkillsdSettings.load(null,
+        Map.of("skillsd.train.microbatch-memory", "0"))).update().microbatchBytes());
+    SettingsException e = assertThrows(SettingsException.class, () -> TrainSettings.from(SkillsdSettings.load(null,
+        Map.of("skillsd.train.microbatch-memory", "lots"))));
+    assertEquals("skillsd.train.microbatch-memory", e.key());
+    assertTrue(e.getMessage().contains("must be a size such as 512m or 4g"), e.getMessage());
+  }
 }

@@ -21,4 +21,13 @@ public interface PolicyForward<I> {
    * @return logpNew [B,T], and the logits [B,T,V] at the same positions when the objective needs them
    */
   PolicyOutput forward(NDManager manager, List<I> inputs, int maxLength);
+
+  /**
+   * About how many bytes {@link #forward} and its backward pass hold at their peak for one row of
+   * {@code length} positions; {@link UpdateStep} splits a minibatch whose rows together would exceed
+   * {@link UpdateSettings#microbatchBytes}. The default, 0, never splits.
+   */
+  default long activationBytes(int length) {
+    return 0;
+  }
 }

@@ -35,6 +35,11 @@ public final class TranscriptPolicy implements PolicyForward<Transcript> {
     return new PolicyOutput(logp, Optional.empty());
   }
 
+  @Override
+  public long activationBytes(int length) {
+    return model.trainingBytesPerRow(length);
+  }
+
   /**
    * The maintenance term as a KL to a frozen model: (1/N) Σ_t mask_t · KL(π_0(·|y_&lt;t) ‖ π_θ(·|y_&lt;t)) over
    * the full vocabulary at every covered position, π_θ this policy's model (differentiable) and π_0

@@ -1,11 +1,15 @@
 package io.skillsd.policies.optim;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.ParameterList;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import ai.djl.util.Pair;
 import io.skillsd.policies.compute.Scalars;
@@ -46,6 +50,7 @@ public final class UpdateStep<I> implements AutoCloseable {
   private MaintenanceTerm<I> maintenanceTerm;
   private long updates;
   private long attempted;
+  private long splitSteps;
   private int epoch;
 
   /**
@@ -154,10 +159,7 @@ public final class UpdateStep<I> implements AutoCloseable {
     }
     long stepIndex = attempted++;
     double eta = settings.learningRate().at(optimizer.steps());
-    Objective.Result r; // its scalars outlive the scope, its loss array does not
-    double loss;
-    double maintenanceLoss = 0;
-    long maintenanceTokens = 0;
+    Computed c; // its scalars outlive the scope, its loss array does not
     double gradNorm = Double.NaN;
     try (NDManager mb = manager.newSubManager();
         NDScope scope = new NDScope()) {
@@ -169,34 +171,61 @@ public final class UpdateStep<I> implements AutoCloseable {
           needsTeacherVocabulary()
               ? Optional.of(teacher.orElseThrow().logProbs(mb, inputs, T).stopGradient())
               : Optional.empty();
-      try (GradientCollector gc = mb.getEngine().newGradientCollector()) {
-        PolicyOutput out = policy.forward(mb, inputs, T);
-        if (!out.logpNew().getShape().equals(new Shape(minibatch.size(), T))) {
-          throw new IllegalStateException(
-              "policy returned logpNew " + out.logpNew().getShape() + ", expected ["
-                  + minibatch.size() + ", " + T + "]");
-        }
-        r =
-            objective.compute(
-                new Objective.Inputs(
-                    out.logpNew(), x.logpOld, Optional.of(x.logpTeacher), x.adv, x.mask,
-                    x.skillMask, x.logpRef, out.logits(), logpTeacherVocab));
-        NDArray total = r.loss();
-        if (weight > 0 && !maintenance.isEmpty()) {
-          NDArray term = maintenanceLoss(mb, maintenance);
-          maintenanceLoss = term.getFloat();
-          maintenanceTokens = maintenance.stream().mapToLong(UpdateStep::maskedTokens).sum();
-          total = total.add(Scalars.times(term, (float) weight));
-        }
-        loss = total.getFloat();
-        if (Double.isFinite(loss)) {
-          gc.backward(total);
-        }
+      List<int[]> parts = microbatches(minibatch);
+      List<int[]> replayParts = weight > 0 ? microbatches(maintenance) : List.of();
+      if (parts.size() > 1 || replayParts.size() > 1) {
+        splitSteps++;
+        c = splitStep(mb, minibatch, parts, x, logpTeacherVocab, maintenance, replayParts, weight);
+      } else {
+        c = wholeStep(mb, minibatch, x, logpTeacherVocab, maintenance, weight);
       }
-      if (Double.isFinite(loss)) {
+      if (Double.isFinite(c.loss())) {
         gradNorm = GlobalNormClipping.clip(parameters, settings.maxGradNorm());
       }
     }
+    return finish(stepIndex, eta, c, gradNorm);
+  }
+
+  /** What a step computed: the objective's result and the losses, with the gradient accumulated in place. */
+  private record Computed(Objective.Result result, double loss, double maintenanceLoss, long maintenanceTokens) {}
+
+  /** The minibatch and its replays in one forward and backward pass. */
+  private Computed wholeStep(NDManager mb, List<ScoredSequence<I>> minibatch, Tensors x,
+      Optional<NDArray> logpTeacherVocab, List<ScoredSequence<I>> maintenance, double weight) {
+    int T = minibatch.stream().mapToInt(ScoredSequence::length).max().orElseThrow();
+    double maintenanceLoss = 0;
+    long maintenanceTokens = 0;
+    try (GradientCollector gc = mb.getEngine().newGradientCollector()) {
+      PolicyOutput out = policy.forward(mb, minibatch.stream().map(ScoredSequence::input).toList(), T);
+      if (!out.logpNew().getShape().equals(new Shape(minibatch.size(), T))) {
+        throw new IllegalStateException(
+            "policy returned logpNew " + out.logpNew().getShape() + ", expected ["
+                + minibatch.size() + ", " + T + "]");
+      }
+      Objective.Result r =
+          objective.compute(
+              new Objective.Inputs(
+                  out.logpNew(), x.logpOld, Optional.of(x.logpTeacher), x.adv, x.mask,
+                  x.skillMask, x.logpRef, out.logits(), logpTeacherVocab));
+      NDArray total = r.loss();
+      if (weight > 0 && !maintenance.isEmpty()) {
+        NDArray term = maintenanceLoss(mb, maintenance);
+        maintenanceLoss = term.getFloat();
+        maintenanceTokens = maintenance.stream().mapToLong(UpdateStep::maskedTokens).sum();
+        total = total.add(Scalars.times(term, (float) weight));
+      }
+      double loss = total.getFloat();
+      if (Double.isFinite(loss)) {
+        gc.backward(total);
+      }
+      return new Computed(r, loss, maintenanceLoss, maintenanceTokens);
+    }
+  }
+
+  /** Admits or skips the step whose gradient is in place, applies it, and reports it. */
+  private StepDiagnostics finish(long stepIndex, double eta, Computed c, double gradNorm) {
+    Objective.Result r = c.result();
+    double loss = c.loss();
     boolean admitted;
     try {
       admitted = guard.admit(stepIndex, loss, gradNorm);
@@ -215,7 +244,126 @@ public final class UpdateStep<I> implements AutoCloseable {
         r.clipFraction(), r.meanRatio(), r.meanRho(), r.maxRho(), r.meanEll(), r.meanK3(),
         r.ellClipFraction(), r.vocabularyKl(), r.entropy(), gradNorm,
         admitted && gradNorm > settings.maxGradNorm(), r.tokens(), r.distilledTokens(),
-        admitted ? eta : 0, maintenanceLoss, maintenanceTokens);
+        admitted ? eta : 0, c.maintenanceLoss(), c.maintenanceTokens());
+  }
+
+  /**
+   * The minibatch's rows in consecutive groups whose forward and backward pass stays within
+   * {@link UpdateSettings#microbatchBytes} by the policy's estimate (each group padded to its longest row);
+   * one group when that is off or everything fits. A row over the budget on its own goes alone.
+   *
+   * @return [from, to) row ranges, in order
+   */
+  private List<int[]> microbatches(List<ScoredSequence<I>> rows) {
+    long budget = settings.microbatchBytes();
+    List<int[]> parts = new ArrayList<>();
+    if (rows.isEmpty()) {
+      return parts;
+    }
+    int from = 0;
+    int longest = 0;
+    for (int i = 0; i < rows.size(); i++) {
+      int length = Math.max(longest, rows.get(i).length());
+      long bytes = (i - from + 1) * policy.activationBytes(length);
+      if (budget > 0 && i > from && bytes > budget) {
+        parts.add(new int[] {from, i});
+        from = i;
+        length = rows.get(i).length();
+      }
+      longest = length;
+    }
+    parts.add(new int[] {from, rows.size()});
+    return parts;
+  }
+
+  /**
+   * One step whose minibatch (or replays) would not fit one forward and backward pass: the gradient of the
+   * loss with respect to log π_θ is taken first, on log π_θ computed group by group without autograd; then
+   * each group runs again with autograd and back-propagates {@code Σ log π_θ · ∂L/∂log π_θ}, which adds that
+   * group's share of ∂L/∂θ to the parameters' gradients. The maintenance term, a mean per covered token,
+   * goes group by group with each group's share of the tokens. The result equals the unsplit step's up to
+   * float rounding; the model runs forward twice.
+   */
+  private Computed splitStep(NDManager mb, List<ScoredSequence<I>> minibatch, List<int[]> parts, Tensors x,
+      Optional<NDArray> logpTeacherVocab, List<ScoredSequence<I>> maintenance, List<int[]> replayParts,
+      double weight) {
+    int T = minibatch.stream().mapToInt(ScoredSequence::length).max().orElseThrow();
+    NDArray logpNew;
+    boolean wasRecording = JniUtils.isGradMode();
+    JniUtils.setGradMode(false);
+    try {
+      NDList rows = new NDList();
+      for (int[] part : parts) {
+        List<ScoredSequence<I>> group = minibatch.subList(part[0], part[1]);
+        int t = group.stream().mapToInt(ScoredSequence::length).max().orElseThrow();
+        NDArray logp;
+        try (NDScope scope = new NDScope()) { // frees the group's logits before the next group's
+          scope.suppressNotUsedWarning();
+          PolicyOutput out = policy.forward(mb, group.stream().map(ScoredSequence::input).toList(), t);
+          if (out.logits().isPresent()) {
+            throw new IllegalStateException("a minibatch split into micro-batches needs a policy that returns log "
+                + "π_θ alone (this one returns logits too); set the micro-batch budget to 0 to keep minibatches whole");
+          }
+          logp = out.logpNew().duplicate();
+          NDScope.unregister(logp);
+        }
+        NDScope.register(logp);
+        rows.add(t == T ? logp : logp.concat(mb.zeros(new Shape(group.size(), T - t)), 1));
+      }
+      logpNew = NDArrays.concat(rows, 0);
+    } finally {
+      JniUtils.setGradMode(wasRecording);
+    }
+    logpNew.setRequiresGradient(true);
+    Objective.Result r;
+    double loss;
+    try (GradientCollector gc = mb.getEngine().newGradientCollector()) {
+      r = objective.compute(new Objective.Inputs(logpNew, x.logpOld, Optional.of(x.logpTeacher), x.adv, x.mask,
+          x.skillMask, x.logpRef, Optional.empty(), logpTeacherVocab));
+      loss = r.loss().getFloat();
+      if (Double.isFinite(loss)) {
+        gc.backward(r.loss());
+      }
+    }
+    double maintenanceLoss = 0;
+    long maintenanceTokens = 0;
+    if (!Double.isFinite(loss)) {
+      return new Computed(r, loss, maintenanceLoss, maintenanceTokens);
+    }
+    NDArray dLogp = logpNew.getGradient().stopGradient(); // [B, T]
+    for (int[] part : parts) {
+      List<ScoredSequence<I>> group = minibatch.subList(part[0], part[1]);
+      int t = group.stream().mapToInt(ScoredSequence::length).max().orElseThrow();
+      try (NDScope scope = new NDScope(); GradientCollector gc = mb.getEngine().newGradientCollector()) {
+        scope.suppressNotUsedWarning();
+        NDArray share = dLogp.get(new NDIndex(part[0] + ":" + part[1] + ", :" + t));
+        gc.backward(policy.forward(mb, group.stream().map(ScoredSequence::input).toList(), t).logpNew().mul(share).sum());
+      }
+    }
+    if (weight > 0 && !maintenance.isEmpty()) {
+      maintenanceTokens = maintenance.stream().mapToLong(UpdateStep::maskedTokens).sum();
+      for (int[] part : replayParts) {
+        List<ScoredSequence<I>> group = maintenance.subList(part[0], part[1]);
+        double tokenShare = maintenanceTokens == 0 ? 1.0 / replayParts.size()
+            : group.stream().mapToLong(UpdateStep::maskedTokens).sum() / (double) maintenanceTokens;
+        try (NDScope scope = new NDScope(); GradientCollector gc = mb.getEngine().newGradientCollector()) {
+          scope.suppressNotUsedWarning();
+          NDArray term = maintenanceLoss(mb, group);
+          double value = term.getFloat();
+          maintenanceLoss += tokenShare * value;
+          loss += weight * tokenShare * value;
+          if (Double.isFinite(value)) {
+            gc.backward(Scalars.times(term, (float) (weight * tokenShare)));
+          }
+        }
+      }
+    }
+    return new Computed(r, loss, maintenanceLoss, maintenanceTokens);
+  }
+
+  /** Steps so far whose minibatch or replays went through the model in micro-batches. */
+  public long splitSteps() {
+    return splitSteps;
   }
 
   /** The maintenance term over the step's replayed sequences: a differentiable scalar. */
