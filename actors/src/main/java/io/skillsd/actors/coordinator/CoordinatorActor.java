@@ -84,6 +84,13 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
 
   private enum Phase { EVAL_BEFORE, TRAIN, EVAL, EVAL_AFTER, FINISHING, DONE }
 
+  /**
+   * How often a stage that is still rolling out says how far it has got. An iteration's own line comes when it
+   * ends (about 12 s apart on Sokoban's defaults), but episodes that fill a long context can keep the first
+   * one minutes away.
+   */
+  static final java.time.Duration PROGRESS_EVERY = java.time.Duration.ofSeconds(30);
+
   private final String runId;
   private final Path runDir;
   private final TrainSettings settings;
@@ -159,8 +166,11 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
       Optional<CheckpointState> resume, Optional<LearnerProtocol.ResumeState> optimizer,
       Optional<RolloutPool.Factory> pool, CompletableFuture<Outcome> outcome) {
     return Behaviors.withMdc(Command.class, Map.of(RunLogging.RUN_ID, runId, RunLogging.ROLE, "coordinator"),
-        Behaviors.setup(ctx -> new CoordinatorActor(ctx, runId, runDir, settings, models, environments, skillBank,
-            skillSummarizer, seed, resume, optimizer, pool, outcome)));
+        Behaviors.withTimers(timers -> Behaviors.setup(ctx -> {
+          timers.startTimerWithFixedDelay(new CoordinatorProtocol.ProgressTick(), PROGRESS_EVERY);
+          return new CoordinatorActor(ctx, runId, runDir, settings, models, environments, skillBank,
+              skillSummarizer, seed, resume, optimizer, pool, outcome);
+        })));
   }
 
   private CoordinatorActor(ActorContext<Command> ctx, String runId, Path runDir, TrainSettings settings,
@@ -224,6 +234,7 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
         .onMessage(WeightsPublished.class, w -> afterUpdate(w.update(), Optional.of(w.published())))
         .onMessage(CheckpointWritten.class, this::onCheckpointWritten)
         .onMessage(LearnerDied.class, d -> onComputeDied())
+        .onMessage(CoordinatorProtocol.ProgressTick.class, t -> onProgressTick())
         .onSignal(akka.actor.typed.PostStop.class, s -> onStop())
         .build();
   }
@@ -338,10 +349,11 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
       summary.put("heldout_success_after", stats.success());
       summary.put("heldout_completion_after", stats.completion());
     }
-    getContext().getLog().info("{} ({}, iteration {}): success {} completion {} format {} over {} episodes, {} different first answers",
+    getContext().getLog().info("{} ({}, iteration {}): success {} completion {} format {} over {} episodes, {} different first answers{}",
         settings.evalSplit() == TrainSettings.EvalSplit.TEST ? "held-out" : "train split", label, iteration,
         pct(stats.success()), pct(stats.completion()), pct(stats.formatRate()), stats.episodes(),
-        stats.distinctFirstAnswers());
+        stats.distinctFirstAnswers(),
+        stats.contextFull() == 0 ? "" : ", " + stats.contextFull() + " ended filling the model's context");
     afterEval();
   }
 
@@ -423,6 +435,24 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
       }
     }
     launch(episodes);
+  }
+
+  /**
+   * Every {@link #PROGRESS_EVERY}: while a stage has been rolling out for at least that long, one console
+   * line with its finished and running episodes. Quick stages never print it.
+   */
+  private Behavior<Command> onProgressTick() {
+    long seconds = (System.nanoTime() - iterationStartNanos) / 1_000_000_000L;
+    boolean rollingOut = phase == Phase.TRAIN || phase == Phase.EVAL_BEFORE || phase == Phase.EVAL
+        || phase == Phase.EVAL_AFTER;
+    if (!rollingOut || inFlight.isEmpty() || seconds < PROGRESS_EVERY.toSeconds()) {
+      return this;
+    }
+    String stage = phase == Phase.TRAIN ? "iteration " + iteration + "/" + settings.iterations()
+        : (settings.evalSplit() == TrainSettings.EvalSplit.TEST ? "held-out" : "train-split") + " evaluation";
+    getContext().getLog().info("{}: {} episodes finished, {} running, {} s so far", stage, results.size(),
+        inFlight.size(), seconds);
+    return this;
   }
 
   /**
@@ -785,10 +815,11 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
     recorder.metrics(line);
     lastTrainSeconds = seconds(now - iterationStartNanos);
     double eta = lastTrainSeconds * (settings.iterations() - iteration);
-    getContext().getLog().info("iteration {}/{}: success {} completion {} reward {} loss {} skills {} gap {} | {}s, ETA {}",
+    getContext().getLog().info("iteration {}/{}: success {} completion {} reward {} loss {} skills {} gap {}{} | {}s, ETA {}",
         iteration, settings.iterations(), pct(stats.success()), pct(stats.completion()),
         fmt((double) line.get("reward")), fmt((double) line.getOrDefault("loss", 0.0)),
-        line.get("skills_selected"), fmt(teacherGap()), fmt(lastTrainSeconds), eta(eta));
+        line.get("skills_selected"), fmt(teacherGap()),
+        stats.contextFull() == 0 ? "" : " context-full " + stats.contextFull(), fmt(lastTrainSeconds), eta(eta));
     if (stopReason != null && iteration < settings.iterations()) {
       writeCheckpoint(iterationCheckpoint()); // its arrival ends the run
       return this;

@@ -14,7 +14,7 @@ public final class CoordinatorProtocol {
 
   public sealed interface Command
       permits Start, Stop, Finished, Crashed, SkillsSelected, TeacherScored, LearnerUpdated, CheckpointWritten, LearnerDied,
-      PoolReported, WeightsPublished, GroupSkill, OwnSkill {}
+      PoolReported, WeightsPublished, GroupSkill, OwnSkill, ProgressTick {}
 
   /** Begin the run. */
   public record Start() implements Command {}
@@ -56,6 +56,9 @@ public final class CoordinatorProtocol {
 
   /** A {@link RolloutPool} reports how a run ended (cluster mode). */
   record PoolReported(RolloutPool.Outcome outcome) implements Command {}
+
+  /** Time to say how far a long stage has got (see {@code CoordinatorActor.PROGRESS_EVERY}). */
+  record ProgressTick() implements Command {}
 
   /** Every rollout node holds the weights of the update (cluster mode). */
   record WeightsPublished(LearnerUpdated update, RolloutPool.Published published) implements Command {}

@@ -158,8 +158,9 @@ public final class EpisodeRunnerActor extends AbstractBehavior<EpisodeRunnerActo
     generateNanos += System.nanoTime() - askedAt;
     if (g.contextFull()) {
       // The dialogue fills the model's context: the episode ends with the turns it played (a truncation,
-      // like the turn limit), counted apart so a run shows how often its context was too short.
-      getContext().getLog().info("episode {} ends after {} turns: its dialogue of {} tokens fills the model's context",
+      // like the turn limit), counted apart so a run shows how often its context was too short (the
+      // iteration's console line and metrics.jsonl's context_full; the policy server warns once).
+      getContext().getLog().debug("episode {} ends after {} turns: its dialogue of {} tokens fills the model's context",
           episode.episodeId(), turns.size(), transcript.length());
       return finish(true);
     }
