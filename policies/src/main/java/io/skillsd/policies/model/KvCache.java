@@ -158,7 +158,10 @@ public final class KvCache implements AutoCloseable {
   /**
    * Keeps only the rows {@code rows} (indices into the current batch, increasing), dropping the others: a
    * generation whose rows have stopped goes on with a smaller batch instead of feeding padding through the
-   * stopped rows. Copies the kept rows' slots once; their content is unchanged.
+   * stopped rows. The kept rows move up in place, within the same buffers (only those behind a dropped row
+   * are copied), and the batch becomes a view of the buffers' first rows, laid out as before: a fresh copy
+   * of the kept rows would allocate (and fault in) the whole cache again at every stop, which for long
+   * dialogues costs more than the decode steps themselves. Their content is unchanged.
    */
   public void retainRows(int[] rows) {
     for (int i = 0; i < rows.length; i++) {
@@ -170,27 +173,34 @@ public final class KvCache implements AutoCloseable {
       return;
     }
     boolean[][] kept = new boolean[rows.length][];
-    long[] index = new long[rows.length];
     for (int i = 0; i < rows.length; i++) {
       kept[i] = valid[rows[i]];
-      index[i] = rows[i];
     }
-    try (NDArray picked = manager.create(index)) {
-      for (int layer = 0; layer < keys.length; layer++) {
-        keys[layer] = kept(keys[layer], picked);
-        values[layer] = kept(values[layer], picked);
-      }
+    for (int layer = 0; layer < keys.length; layer++) {
+      keys[layer] = kept(keys[layer], rows);
+      values[layer] = kept(values[layer], rows);
     }
     valid = kept;
     batch = rows.length;
   }
 
-  /** {@code all}'s rows at {@code index}, owned by this cache; {@code all} is closed. */
-  private NDArray kept(NDArray all, NDArray index) {
+  /**
+   * {@code all}'s rows {@code rows} moved up to its first {@code rows.length} rows, in place, and a view of
+   * those, owned by this cache (the view keeps the buffer alive); {@code all} itself is released.
+   */
+  private NDArray kept(NDArray all, int[] rows) {
     if (all == null) {
       return null;
     }
-    NDArray out = all.get(index);
+    try (NDScope scope = new NDScope()) { // the row views and the index
+      scope.suppressNotUsedWarning();
+      for (int i = 0; i < rows.length; i++) {
+        if (rows[i] != i) { // rows[i] > i: its source is behind every row written so far
+          all.set(new NDIndex().addIndices(i), all.get(new NDIndex().addIndices(rows[i])));
+        }
+      }
+    }
+    NDArray out = all.get(new NDIndex().addSliceDim(0, rows.length));
     NDScope.unregister(out);
     out.attach(manager);
     all.close();
