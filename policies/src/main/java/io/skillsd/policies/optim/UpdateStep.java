@@ -277,16 +277,13 @@ public final class UpdateStep<I> implements AutoCloseable {
   }
 
   /**
-   * One step whose minibatch (or replays) would not fit one forward and backward pass: the gradient of the
-   * loss with respect to log π_θ is taken first, on log π_θ computed group by group without autograd; then
-   * each group runs again with autograd and back-propagates {@code Σ log π_θ · ∂L/∂log π_θ}, which adds that
-   * group's share of ∂L/∂θ to the parameters' gradients. The maintenance term, a mean per covered token,
-   * goes group by group with each group's share of the tokens. The result equals the unsplit step's up to
-   * float rounding; the model runs forward twice.
+   * The minibatch's loss and gradient in groups of rows: the gradient of the loss with respect to log π_θ
+   * is taken first, on log π_θ computed group by group without autograd; then each group runs again with
+   * autograd and back-propagates {@code Σ log π_θ · ∂L/∂log π_θ}, which adds that group's share of ∂L/∂θ to
+   * the parameters' gradients. The model runs forward twice.
    */
-  private Computed splitStep(NDManager mb, List<ScoredSequence<I>> minibatch, List<int[]> parts, Tensors x,
-      Optional<NDArray> logpTeacherVocab, List<ScoredSequence<I>> maintenance, List<int[]> replayParts,
-      double weight) {
+  private Computed minibatchInGroups(NDManager mb, List<ScoredSequence<I>> minibatch, List<int[]> parts, Tensors x,
+      Optional<NDArray> logpTeacherVocab) {
     int T = minibatch.stream().mapToInt(ScoredSequence::length).max().orElseThrow();
     NDArray logpNew;
     boolean wasRecording = JniUtils.isGradMode();
@@ -325,20 +322,39 @@ public final class UpdateStep<I> implements AutoCloseable {
         gc.backward(r.loss());
       }
     }
+    if (Double.isFinite(loss)) {
+      NDArray dLogp = logpNew.getGradient().stopGradient(); // [B, T]
+      for (int[] part : parts) {
+        List<ScoredSequence<I>> group = minibatch.subList(part[0], part[1]);
+        int t = group.stream().mapToInt(ScoredSequence::length).max().orElseThrow();
+        try (NDScope scope = new NDScope(); GradientCollector gc = mb.getEngine().newGradientCollector()) {
+          scope.suppressNotUsedWarning();
+          NDArray share = dLogp.get(new NDIndex(part[0] + ":" + part[1] + ", :" + t));
+          gc.backward(policy.forward(mb, group.stream().map(ScoredSequence::input).toList(), t).logpNew().mul(share).sum());
+        }
+      }
+    }
+    return new Computed(r, loss, 0, 0);
+  }
+
+  /**
+   * One step whose minibatch or replays would not fit one forward and backward pass. The minibatch, when it
+   * does not fit, goes as {@link #minibatchInGroups}; the maintenance term, a mean per covered token, goes
+   * group by group, each weighted by its share of the tokens. The result equals the unsplit step's up to
+   * float rounding.
+   */
+  private Computed splitStep(NDManager mb, List<ScoredSequence<I>> minibatch, List<int[]> parts, Tensors x,
+      Optional<NDArray> logpTeacherVocab, List<ScoredSequence<I>> maintenance, List<int[]> replayParts,
+      double weight) {
+    Computed main = parts.size() == 1
+        ? wholeStep(mb, minibatch, x, logpTeacherVocab, List.of(), 0)
+        : minibatchInGroups(mb, minibatch, parts, x, logpTeacherVocab);
+    Objective.Result r = main.result();
+    double loss = main.loss();
     double maintenanceLoss = 0;
     long maintenanceTokens = 0;
     if (!Double.isFinite(loss)) {
       return new Computed(r, loss, maintenanceLoss, maintenanceTokens);
-    }
-    NDArray dLogp = logpNew.getGradient().stopGradient(); // [B, T]
-    for (int[] part : parts) {
-      List<ScoredSequence<I>> group = minibatch.subList(part[0], part[1]);
-      int t = group.stream().mapToInt(ScoredSequence::length).max().orElseThrow();
-      try (NDScope scope = new NDScope(); GradientCollector gc = mb.getEngine().newGradientCollector()) {
-        scope.suppressNotUsedWarning();
-        NDArray share = dLogp.get(new NDIndex(part[0] + ":" + part[1] + ", :" + t));
-        gc.backward(policy.forward(mb, group.stream().map(ScoredSequence::input).toList(), t).logpNew().mul(share).sum());
-      }
     }
     if (weight > 0 && !maintenance.isEmpty()) {
       maintenanceTokens = maintenance.stream().mapToLong(UpdateStep::maskedTokens).sum();

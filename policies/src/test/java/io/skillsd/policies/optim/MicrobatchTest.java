@@ -83,17 +83,39 @@ class MicrobatchTest {
 
   @Test
   void aSplitStepIsTheWholeStepUpToRounding() {
-    GradMode.offOnThisThread();
+    assertSplitMatchesWhole(dialogues(6, 3), dialogues(3, 4), model -> 1L); // every row alone
+  }
+
+  /** Replays long enough to need groups of their own while the minibatch fits: it stays one pass. */
+  @Test
+  void replaysSplitAloneLeaveTheMinibatchWhole() {
+    SplittableRandom rng = new SplittableRandom(5);
+    List<Transcript> replays = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      replays.add(Transcript.open(tokens(rng, 10)).appendSampled(tokens(rng, 40)).append(tokens(rng, 10))
+          .appendSampled(tokens(rng, 30)));
+    }
     List<Transcript> rows = dialogues(6, 3);
-    List<Transcript> replays = dialogues(3, 4);
+    int longest = rows.stream().mapToInt(Transcript::length).max().orElseThrow();
+    // room for the whole minibatch, not for two of the 90-token replays
+    assertSplitMatchesWhole(rows, replays, model -> {
+      long budget = 6 * model.trainingBytesPerRow(longest);
+      assertTrue(2 * model.trainingBytesPerRow(90) > budget && model.trainingBytesPerRow(90) <= budget);
+      return budget;
+    });
+  }
+
+  private static void assertSplitMatchesWhole(List<Transcript> rows, List<Transcript> replays,
+      java.util.function.ToLongFunction<CausalLm> budget) {
+    GradMode.offOnThisThread();
     // AdamW's first step moves each weight by about lr · g / (|g| + ε): with ε far above |g| the move is the
     // gradient itself (scaled), so equal weights after the step mean equal gradients, not just equal signs.
     UpdateSettings whole = new UpdateSettings(
-        1, 6, LearningRateSchedule.constant(10, 0), new AdamW.Settings(0.9, 0.999, 10, 0), 1e9, 3, 5);
-    UpdateSettings split = whole.withMicrobatchBytes(1); // every row alone
+        1, rows.size(), LearningRateSchedule.constant(10, 0), new AdamW.Settings(0.9, 0.999, 10, 0), 1e9, 3, 5);
     try (CausalLm a = CausalLm.random(SMALL, 1, Device.cpu());
         CausalLm b = CausalLm.random(SMALL, 1, Device.cpu());
         CausalLm anchor = CausalLm.random(SMALL, 2, Device.cpu())) {
+      UpdateSettings split = whole.withMicrobatchBytes(budget.applyAsLong(b));
       List<ScoredSequence<Transcript>> batch = scored(a, rows);
       List<ScoredSequence<Transcript>> replayed = new ArrayList<>();
       for (Transcript t : replays) {
