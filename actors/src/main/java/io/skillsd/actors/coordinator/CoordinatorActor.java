@@ -91,6 +91,12 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
    */
   static final java.time.Duration PROGRESS_EVERY = java.time.Duration.ofSeconds(30);
 
+  /** How long the coordinator waits for an update's reply before it takes the learner for lost. */
+  private static final java.time.Duration UPDATE_DEADLINE = java.time.Duration.ofDays(7);
+
+  /** When the iteration's update was sent to the learner; 0 while none is in progress. */
+  private long updateSentNanos;
+
   private final String runId;
   private final Path runDir;
   private final TrainSettings settings;
@@ -439,9 +445,18 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
 
   /**
    * Every {@link #PROGRESS_EVERY}: while a stage has been rolling out for at least that long, one console
-   * line with its finished and running episodes. Quick stages never print it.
+   * line with its finished and running episodes; while an update has run that long, one line saying so.
+   * Quick stages never print it.
    */
   private Behavior<Command> onProgressTick() {
+    if (phase == Phase.TRAIN && updateSentNanos != 0) {
+      long updating = (System.nanoTime() - updateSentNanos) / 1_000_000_000L;
+      if (updating >= PROGRESS_EVERY.toSeconds()) {
+        getContext().getLog().info("iteration {}/{}: the learner's update has run {} s", iteration,
+            settings.iterations(), updating);
+      }
+      return this;
+    }
     long seconds = (System.nanoTime() - iterationStartNanos) / 1_000_000_000L;
     boolean rollingOut = phase == Phase.TRAIN || phase == Phase.EVAL_BEFORE || phase == Phase.EVAL
         || phase == Phase.EVAL_AFTER;
@@ -746,10 +761,14 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
     }
     recorder.trajectories(String.format("iter-%04d", iteration), results, extra, teacherLogp);
     int it = iteration;
-    getContext().ask(LearnerProtocol.Updated.class, learner, java.time.Duration.ofHours(1),
+    updateSentNanos = System.nanoTime();
+    // A learner that dies is caught by the watch; the update itself may take hours (long dialogues, a large
+    // model on a CPU), so the reply's deadline only guards against a learner that neither answers nor dies.
+    getContext().ask(LearnerProtocol.Updated.class, learner, UPDATE_DEADLINE,
         reply -> new LearnerProtocol.Update(it, samples, reply),
         (updated, error) -> {
           if (error != null) {
+            getContext().getLog().error("the learner's update of iteration {} did not answer within {}", it, UPDATE_DEADLINE);
             return new LearnerDied();
           }
           return new LearnerUpdated(updated);
@@ -757,6 +776,7 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
   }
 
   private Behavior<Command> onLearnerUpdated(LearnerUpdated u) {
+    updateSentNanos = 0;
     if (pool.isPresent()) {
       long version = u.updated().version();
       getContext().ask(RolloutPool.Published.class, pool.get(), java.time.Duration.ofHours(1),
