@@ -464,7 +464,7 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
       return this;
     }
     String stage = phase == Phase.TRAIN ? "iteration " + iteration + "/" + settings.iterations()
-        : (settings.evalSplit() == TrainSettings.EvalSplit.TEST ? "held-out" : "train-split") + " evaluation";
+        : splitName() + " evaluation"; // as the evaluation's line after each wave
     getContext().getLog().info("{}: {} episodes finished, {} running, {} s so far", stage, results.size(),
         inFlight.size(), seconds);
     return this;

@@ -97,9 +97,10 @@ public final class SettingsReader {
 
   /** A size in bytes, written as a number of bytes or with a unit (512m, 4g). */
   public long bytes(String key) {
-    long value = read(key, null, "must be a size such as 512m or 4g (0 for none)", () -> config.getBytes(key));
+    String allowed = "must be a size such as 512m or 4g (0 for none)";
+    long value = read(key, null, allowed, () -> config.getBytes(key));
     if (value < 0) {
-      throw new SettingsException(key(key), Long.toString(value), "must be a size such as 512m or 4g (0 for none)");
+      throw new SettingsException(key(key), Long.toString(value), allowed);
     }
     return value;
   }

@@ -192,7 +192,7 @@ public final class KvCache implements AutoCloseable {
     if (all == null) {
       return null;
     }
-    try (NDScope scope = new NDScope()) { // the row views and the index
+    try (NDScope scope = new NDScope()) { // the row views
       scope.suppressNotUsedWarning();
       for (int i = 0; i < rows.length; i++) {
         if (rows[i] != i) { // rows[i] > i: its source is behind every row written so far

@@ -9,9 +9,9 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.ParameterList;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import ai.djl.util.Pair;
+import io.skillsd.policies.compute.GradMode;
 import io.skillsd.policies.compute.Scalars;
 import io.skillsd.policies.objectives.Objective;
 import io.skillsd.policies.objectives.ObjectiveSettings;
@@ -175,9 +175,9 @@ public final class UpdateStep<I> implements AutoCloseable {
       List<int[]> replayParts = weight > 0 ? microbatches(maintenance) : List.of();
       if (parts.size() > 1 || replayParts.size() > 1) {
         splitSteps++;
-        c = splitStep(mb, minibatch, parts, x, logpTeacherVocab, maintenance, replayParts, weight);
+        c = splitStep(mb, minibatch, T, parts, x, logpTeacherVocab, maintenance, replayParts, weight);
       } else {
-        c = wholeStep(mb, minibatch, x, logpTeacherVocab, maintenance, weight);
+        c = wholeStep(mb, minibatch, T, x, logpTeacherVocab, maintenance, weight);
       }
       if (Double.isFinite(c.loss())) {
         gradNorm = GlobalNormClipping.clip(parameters, settings.maxGradNorm());
@@ -190,9 +190,8 @@ public final class UpdateStep<I> implements AutoCloseable {
   private record Computed(Objective.Result result, double loss, double maintenanceLoss, long maintenanceTokens) {}
 
   /** The minibatch and its replays in one forward and backward pass. */
-  private Computed wholeStep(NDManager mb, List<ScoredSequence<I>> minibatch, Tensors x,
+  private Computed wholeStep(NDManager mb, List<ScoredSequence<I>> minibatch, int T, Tensors x,
       Optional<NDArray> logpTeacherVocab, List<ScoredSequence<I>> maintenance, double weight) {
-    int T = minibatch.stream().mapToInt(ScoredSequence::length).max().orElseThrow();
     double maintenanceLoss = 0;
     long maintenanceTokens = 0;
     try (GradientCollector gc = mb.getEngine().newGradientCollector()) {
@@ -282,13 +281,9 @@ public final class UpdateStep<I> implements AutoCloseable {
    * autograd and back-propagates {@code Σ log π_θ · ∂L/∂log π_θ}, which adds that group's share of ∂L/∂θ to
    * the parameters' gradients. The model runs forward twice.
    */
-  private Computed minibatchInGroups(NDManager mb, List<ScoredSequence<I>> minibatch, List<int[]> parts, Tensors x,
-      Optional<NDArray> logpTeacherVocab) {
-    int T = minibatch.stream().mapToInt(ScoredSequence::length).max().orElseThrow();
-    NDArray logpNew;
-    boolean wasRecording = JniUtils.isGradMode();
-    JniUtils.setGradMode(false);
-    try {
+  private Computed minibatchInGroups(NDManager mb, List<ScoredSequence<I>> minibatch, int T, List<int[]> parts,
+      Tensors x, Optional<NDArray> logpTeacherVocab) {
+    NDArray logpNew = GradMode.off(() -> {
       NDList rows = new NDList();
       for (int[] part : parts) {
         List<ScoredSequence<I>> group = minibatch.subList(part[0], part[1]);
@@ -307,10 +302,8 @@ public final class UpdateStep<I> implements AutoCloseable {
         NDScope.register(logp);
         rows.add(t == T ? logp : logp.concat(mb.zeros(new Shape(group.size(), T - t)), 1));
       }
-      logpNew = NDArrays.concat(rows, 0);
-    } finally {
-      JniUtils.setGradMode(wasRecording);
-    }
+      return NDArrays.concat(rows, 0);
+    });
     logpNew.setRequiresGradient(true);
     Objective.Result r;
     double loss;
@@ -343,12 +336,12 @@ public final class UpdateStep<I> implements AutoCloseable {
    * group by group, each weighted by its share of the tokens. The result equals the unsplit step's up to
    * float rounding.
    */
-  private Computed splitStep(NDManager mb, List<ScoredSequence<I>> minibatch, List<int[]> parts, Tensors x,
+  private Computed splitStep(NDManager mb, List<ScoredSequence<I>> minibatch, int T, List<int[]> parts, Tensors x,
       Optional<NDArray> logpTeacherVocab, List<ScoredSequence<I>> maintenance, List<int[]> replayParts,
       double weight) {
     Computed main = parts.size() == 1
-        ? wholeStep(mb, minibatch, x, logpTeacherVocab, List.of(), 0)
-        : minibatchInGroups(mb, minibatch, parts, x, logpTeacherVocab);
+        ? wholeStep(mb, minibatch, T, x, logpTeacherVocab, List.of(), 0)
+        : minibatchInGroups(mb, minibatch, T, parts, x, logpTeacherVocab);
     Objective.Result r = main.result();
     double loss = main.loss();
     double maintenanceLoss = 0;
