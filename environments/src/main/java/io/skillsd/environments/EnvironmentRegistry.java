@@ -1,7 +1,11 @@
 package io.skillsd.environments;
 
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.security.CodeSource;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
@@ -41,9 +45,32 @@ public final class EnvironmentRegistry {
     EnvironmentProvider p = providers.get(name);
     if (p == null) {
       throw new IllegalArgumentException("unknown environment '" + name + "' (available: "
-          + String.join(", ", names()) + ")");
+          + String.join(", ", names()) + "; an environment of another jar is found once that jar is on the class "
+          + "path, e.g. SKILLSD_CLASSPATH=its.jar ./skillsd ...)");
     }
     return p;
+  }
+
+  /**
+   * Where {@code name}'s provider was loaded from (its jar or class folder), or empty when it comes from the
+   * same place as this registry, as skillsd's own environments do.
+   */
+  public Optional<String> origin(String name) {
+    Optional<String> own = location(EnvironmentRegistry.class);
+    Optional<String> its = location(provider(name).getClass());
+    return its.equals(own) ? Optional.empty() : its;
+  }
+
+  private static Optional<String> location(Class<?> type) {
+    CodeSource source = type.getProtectionDomain().getCodeSource();
+    if (source == null || source.getLocation() == null) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(Path.of(source.getLocation().toURI()).toString());
+    } catch (URISyntaxException | IllegalArgumentException e) {
+      return Optional.of(source.getLocation().toString());
+    }
   }
 
   public Environment create(String name, Map<String, String> options) {

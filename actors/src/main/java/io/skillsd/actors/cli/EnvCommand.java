@@ -84,7 +84,8 @@ final class EnvCommand implements Callable<Integer> {
     if (list || name == null) {
       for (String n : registry.names()) {
         EnvironmentProvider p = registry.provider(n);
-        out.printf("%-14s %s (options: %s)%n", n, p.description(), String.join(", ", p.optionKeys()));
+        out.printf("%-14s %s (options: %s)%s%n", n, p.description(), String.join(", ", new java.util.TreeSet<>(p.optionKeys())),
+            registry.origin(n).map(o -> " from " + o).orElse(""));
       }
       return 0;
     }

@@ -16,7 +16,7 @@ import io.skillsd.skills.summarizer.ModelSummarizer;
 import io.skillsd.skills.summarizer.ModelSummarizerSettings;
 import io.skillsd.skills.summarizer.SummarizerStats;
 import io.skillsd.skills.summarizer.SummaryContext;
-import io.skillsd.tests.spi.GuessNumberProvider;
+import io.skillsd.examples.guessnumber.GuessNumberProvider;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;

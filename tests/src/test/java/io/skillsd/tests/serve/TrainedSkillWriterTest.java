@@ -27,7 +27,7 @@ import io.skillsd.skills.summarizer.ModelSummarizerSettings;
 import io.skillsd.skills.summarizer.SummarizerStats;
 import io.skillsd.skills.summarizer.SummaryContext;
 import io.skillsd.skills.summarizer.SummaryPrompt;
-import io.skillsd.tests.spi.GuessNumberProvider;
+import io.skillsd.examples.guessnumber.GuessNumberProvider;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;

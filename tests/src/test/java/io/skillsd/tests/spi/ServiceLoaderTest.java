@@ -10,6 +10,7 @@ import io.skillsd.environments.EnvironmentRegistry;
 import io.skillsd.environments.Episodes;
 import io.skillsd.environments.Task;
 import io.skillsd.environments.Trajectory;
+import io.skillsd.examples.guessnumber.GuessNumberProvider;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package io.skillsd.tests.spi;
+package io.skillsd.examples.guessnumber;
 
 import io.skillsd.environments.Environment;
 import io.skillsd.environments.EnvironmentProvider;
@@ -14,9 +14,11 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * A third-party environment as an outside jar would ship it: written only against the SPI and listed in its
- * own {@code META-INF/services} file. The agent guesses a number from 0 to 99 in at most 7 turns; each wrong
- * guess is answered {@code higher} or {@code lower}.
+ * An environment from outside skillsd, built as its own jar: written only against the SPI of
+ * {@code skillsd-environments} and listed in its own {@code META-INF/services} file. Put the jar on the class
+ * path ({@code SKILLSD_CLASSPATH=examples/guess-number/target/guess-number.jar ./skillsd env --list}) and
+ * {@code -D skillsd.environment.name=guess-number} trains on it. The agent guesses a number from 0 to 99 in at
+ * most 7 turns; each wrong guess is answered {@code higher} or {@code lower}.
  */
 public final class GuessNumberProvider implements EnvironmentProvider {
 
@@ -27,7 +29,7 @@ public final class GuessNumberProvider implements EnvironmentProvider {
 
   @Override
   public String description() {
-    return "Guess a number from 0 to 99 with higher/lower hints (test fixture)";
+    return "Guess a number from 0 to 99 with higher/lower hints (example plug-in)";
   }
 
   @Override
