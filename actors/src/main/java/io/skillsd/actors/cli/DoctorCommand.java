@@ -43,6 +43,8 @@ final class DoctorCommand implements Callable<Integer> {
     checks.add(guard("djl-offline", this::offline, "run through ./skillsd, which sets -Dai.djl.offline=true, DJL_OFFLINE=true and OPT_OUT_TRACKING=true"));
     checks.add(guard("pytorch", this::engine, "the PyTorch native library failed to load: check that pytorch-native-cpu is on the class path (rebuild with ./skillsd), or that PYTORCH_LIBRARY_PATH points to a libtorch 2.7.1"));
     checks.add(guard("tokenizers", this::tokenizers, "the HuggingFace tokenizers native library failed to load; check that ~/.djl.ai is writable (or set DJL_CACHE_DIR)"));
+    checks.add(guard("environments", this::environments, "fix or remove the jar or folder named above "
+        + "(SKILLSD_CLASSPATH; README, \"Adding an environment\")"));
     checks.add(guard("run-dir", this::runDirectory, "make the folder writable or choose another with -Dskillsd.run.dir=<path>"));
     int width = checks.stream().mapToInt(c -> c.name().length()).max().orElse(8);
     boolean failed = false;
@@ -63,7 +65,9 @@ final class DoctorCommand implements Callable<Integer> {
       Check c = probe.run();
       return new Check(c.status(), name, c.detail(), c.hint().isEmpty() ? hint : c.hint());
     } catch (Throwable e) {
-      return new Check(Status.FAIL, name, e.getClass().getSimpleName() + ": " + e.getMessage(), hint);
+      // a configuration error's message is written for the user; anything else is named by its type
+      String detail = e instanceof IllegalArgumentException ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage();
+      return new Check(Status.FAIL, name, detail, hint);
     }
   }
 
@@ -112,6 +116,16 @@ final class DoctorCommand implements Callable<Integer> {
     } finally {
       Files.deleteIfExists(scratch);
     }
+  }
+
+  /** The environments on the class path; those from elsewhere than skillsd's own say where from. */
+  private Check environments() {
+    io.skillsd.environments.EnvironmentRegistry registry = io.skillsd.environments.EnvironmentRegistry.load();
+    List<String> names = new ArrayList<>();
+    for (String name : registry.names()) {
+      names.add(name + registry.origin(name).map(o -> " (" + o + ")").orElse(""));
+    }
+    return new Check(Status.OK, "", String.join(", ", names), "");
   }
 
   private Check runDirectory() throws IOException {

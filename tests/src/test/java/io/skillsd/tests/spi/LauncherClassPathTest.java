@@ -80,6 +80,26 @@ class LauncherClassPathTest {
   }
 
   @Test
+  void doctorListsTheEnvironmentsAndFailsOnABrokenServicesEntry() throws Exception {
+    Run good = launch(Map.of("SKILLSD_CLASSPATH", plugin.toString()), "doctor");
+    assertTrue(good.output().lines().anyMatch(l -> l.matches("OK +environments +guess-number \\(" + java.util.regex.Pattern.quote(
+        plugin.toString()) + "\\), miniappworld, sokoban")), good.output());
+
+    // a folder whose services file names a class that nothing provides
+    Path broken = Files.createDirectories(root.resolve("broken/META-INF/services"));
+    Files.writeString(broken.resolve("io.skillsd.environments.EnvironmentProvider"), "com.example.Missing\n");
+    Map<String, String> env = Map.of("SKILLSD_CLASSPATH", root.resolve("broken").toString());
+    Run doctor = launch(env, "doctor");
+    assertEquals(1, doctor.code(), doctor.output());
+    assertTrue(doctor.output().lines().anyMatch(l -> l.matches("FAIL +environments +an environment on the class path "
+        + "cannot be loaded: .*Provider com.example.Missing not found \\(listed in file:.*/broken/META-INF/.*")),
+        doctor.output());
+    Run list = launch(env, "env", "--list");
+    assertEquals(2, list.code(), list.output());
+    assertTrue(list.output().startsWith("skillsd: an environment on the class path cannot be loaded"), list.output());
+  }
+
+  @Test
   void anUnknownEnvironmentSaysHowOneIsPluggedIn() throws Exception {
     Run run = launch(Map.of(), "env", "guess-number", "--solve");
     assertTrue(run.code() != 0, run.output());
