@@ -19,6 +19,8 @@ import java.util.stream.Collectors;
 /** Finds environments through {@link ServiceLoader}, so a jar on the class path adds one. */
 public final class EnvironmentRegistry {
 
+  private static final String SERVICES = "META-INF/services/" + EnvironmentProvider.class.getName();
+
   private final Map<String, EnvironmentProvider> providers;
 
   private EnvironmentRegistry(Map<String, EnvironmentProvider> providers) {
@@ -44,8 +46,7 @@ public final class EnvironmentRegistry {
     } catch (ServiceConfigurationError | LinkageError e) {
       String cause = e.getCause() == null ? e.getMessage() : e.getMessage() + ": " + e.getCause();
       throw new IllegalArgumentException("an environment on the class path cannot be loaded: " + cause
-          + listedIn(loader, cause) + ". A class named in META-INF/services/" + EnvironmentProvider.class.getName()
-          + " must be on the class path, public, with a public no-argument constructor, and compiled for Java "
+          + listedIn(loader, cause) + ". A class named in " + SERVICES + " must be on the class path, public, with a public no-argument constructor, and compiled for Java "
           + Runtime.version().feature() + " or older", e);
     }
     return new EnvironmentRegistry(Map.copyOf(found));
@@ -69,8 +70,6 @@ public final class EnvironmentRegistry {
     }
     return "";
   }
-
-  private static final String SERVICES = "META-INF/services/" + EnvironmentProvider.class.getName();
 
   /** The providers visible to this class's loader. */
   public static EnvironmentRegistry load() {

@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -84,7 +85,7 @@ final class EnvCommand implements Callable<Integer> {
     if (list || name == null) {
       for (String n : registry.names()) {
         EnvironmentProvider p = registry.provider(n);
-        out.printf("%-14s %s (options: %s)%s%n", n, p.description(), String.join(", ", new java.util.TreeSet<>(p.optionKeys())),
+        out.printf("%-14s %s (options: %s)%s%n", n, p.description(), String.join(", ", new TreeSet<>(p.optionKeys())),
             registry.origin(n).map(o -> " from " + o).orElse(""));
       }
       return 0;
