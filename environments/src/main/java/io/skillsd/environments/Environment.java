@@ -9,7 +9,8 @@ import java.util.Optional;
  * gives the same episode on every JVM. {@link #step(String)} parses the model's raw text with the
  * environment's own action parser and never throws on bad text: an unparseable or unknown action is a
  * penalized turn with {@code actionValid = false}. An instance is single-threaded and holds one episode at a
- * time; create one per concurrent episode.
+ * time; create one per concurrent episode. {@link EnvironmentContract} checks an implementation against this
+ * contract ({@code ./skillsd env NAME --check}).
  */
 public interface Environment {
 

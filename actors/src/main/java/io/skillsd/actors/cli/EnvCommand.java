@@ -3,6 +3,7 @@ package io.skillsd.actors.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.skillsd.environments.Environment;
+import io.skillsd.environments.EnvironmentContract;
 import io.skillsd.environments.EnvironmentProvider;
 import io.skillsd.environments.EnvironmentRegistry;
 import io.skillsd.environments.Episodes;
@@ -32,7 +33,7 @@ import picocli.CommandLine.Parameters;
  * {@code skillsd env}: script an environment from the shell. Renders a level or task, replays actions
  * (printing one JSON object per step), lists tasks, or plays the environment's reference agent.
  */
-@Command(name = "env", description = "Inspect and script an environment: render, replay actions, list tasks, solve.",
+@Command(name = "env", description = "Inspect and script an environment: render, replay actions, list tasks, solve, check the contract.",
     footer = {"", "Examples:",
         "  skillsd env sokoban --preset ragen --seed 7 --render",
         "  skillsd env sokoban --preset ragen --seed 7 --actions \"Up,Left || Left\"",
@@ -78,6 +79,10 @@ final class EnvCommand implements Callable<Integer> {
   @Option(names = "--solve", description = "Play the environment's reference agent and print its turns as JSON lines.")
   boolean solve;
 
+  @Option(names = "--check", description = "Check the environment against the contract of every skillsd "
+      + "environment (determinism, malformed text, independent instances, ...): one line per check, exit 1 on a failure.")
+  boolean check;
+
   @Override
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
@@ -93,6 +98,12 @@ final class EnvCommand implements Callable<Integer> {
     Map<String, String> opts = new LinkedHashMap<>(options);
     if (preset != null) {
       opts.put("preset", preset);
+    }
+    if (check) {
+      EnvironmentContract.Report report = EnvironmentContract.check(registry.provider(name), opts);
+      out.print(report.describe());
+      out.println(report.passed() ? "The environment keeps the contract." : "The environment breaks the contract.");
+      return report.passed() ? 0 : 1;
     }
     Environment env = registry.create(name, opts);
     if (tasksSplit != null) {

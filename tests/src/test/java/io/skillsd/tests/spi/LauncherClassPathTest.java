@@ -77,6 +77,11 @@ class LauncherClassPathTest {
     Run played = launch(Map.of("SKILLSD_CLASSPATH", "::" + plugin + ":"), "env", "guess-number", "--solve");
     assertEquals(0, played.code(), played.output());
     assertTrue(played.output().contains("\"success\":true"), "the example's reference agent wins: " + played.output());
+
+    Run contract = launch(Map.of("SKILLSD_CLASSPATH", plugin.toString()), "env", "guess-number", "--check");
+    assertEquals(0, contract.code(), contract.output());
+    assertTrue(contract.output().contains("OK    independence") && contract.output().endsWith(
+        "The environment keeps the contract.\n"), contract.output());
   }
 
   @Test

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.skillsd.environments.Environment;
+import io.skillsd.environments.EnvironmentContract;
 import io.skillsd.environments.EnvironmentRegistry;
 import io.skillsd.environments.Episodes;
 import io.skillsd.environments.Task;
@@ -33,6 +34,12 @@ class ServiceLoaderTest {
     assertTrue(t.metrics().success());
     assertEquals("guess-number", t.environment());
     assertTrue(t.turns().size() <= 7);
+  }
+
+  @Test
+  void theExampleKeepsTheEnvironmentContract() {
+    EnvironmentContract.Report report = EnvironmentContract.check(new GuessNumberProvider(), Map.of());
+    assertTrue(report.passed(), report.describe());
   }
 
   @Test
