@@ -20,20 +20,6 @@ public final class GradMode {
 
   private GradMode() {}
 
-  /**
-   * {@code work}'s result, computed with autograd off on this thread (no graph is kept, even inside a
-   * {@code GradientCollector}); the switch is restored afterwards.
-   */
-  public static <T> T off(java.util.function.Supplier<T> work) {
-    boolean recording = JniUtils.isGradMode();
-    JniUtils.setGradMode(false);
-    try {
-      return work.get();
-    } finally {
-      JniUtils.setGradMode(recording);
-    }
-  }
-
   public static void offOnThisThread() {
     JniUtils.setGradMode(false);
     if (!THREADS_APPLIED.get()) {

@@ -1,8 +1,6 @@
 package io.skillsd.policies.optim;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.NDScope;
@@ -11,7 +9,6 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.ParameterList;
 import ai.djl.training.GradientCollector;
 import ai.djl.util.Pair;
-import io.skillsd.policies.compute.GradMode;
 import io.skillsd.policies.compute.Scalars;
 import io.skillsd.policies.objectives.Objective;
 import io.skillsd.policies.objectives.ObjectiveSettings;
@@ -276,58 +273,72 @@ public final class UpdateStep<I> implements AutoCloseable {
   }
 
   /**
-   * The minibatch's loss and gradient in groups of rows: the gradient of the loss with respect to log π_θ
-   * is taken first, on log π_θ computed group by group without autograd; then each group runs again with
-   * autograd and back-propagates {@code Σ log π_θ · ∂L/∂log π_θ}, which adds that group's share of ∂L/∂θ to
-   * the parameters' gradients. The model runs forward twice.
+   * The minibatch's loss and gradient in groups of rows, one forward and backward pass each. Every term of the
+   * objective is a sum over the minibatch's loss tokens divided by their number N (GRPO's surrogate and its
+   * reference KL, the distillation term), so a group's loss, which its own objective divides by the group's
+   * n_g tokens, enters with the weight n_g / N, and the groups' gradients add up to the whole minibatch's. The
+   * diagnostics are combined with the same weights (per-distilled-token ones by distilled tokens; the largest
+   * ρ is the largest of the groups').
    */
-  private Computed minibatchInGroups(NDManager mb, List<ScoredSequence<I>> minibatch, int T, List<int[]> parts,
-      Tensors x, Optional<NDArray> logpTeacherVocab) {
-    NDArray logpNew = GradMode.off(() -> {
-      NDList rows = new NDList();
-      for (int[] part : parts) {
-        List<ScoredSequence<I>> group = minibatch.subList(part[0], part[1]);
-        int t = group.stream().mapToInt(ScoredSequence::length).max().orElseThrow();
-        NDArray logp;
-        try (NDScope scope = new NDScope()) { // frees the group's logits before the next group's
-          scope.suppressNotUsedWarning();
-          PolicyOutput out = policy.forward(mb, group.stream().map(ScoredSequence::input).toList(), t);
-          if (out.logits().isPresent()) {
-            throw new IllegalStateException("a minibatch split into micro-batches needs a policy that returns log "
-                + "π_θ alone (this one returns logits too); set the micro-batch budget to 0 to keep minibatches whole");
-          }
-          logp = out.logpNew().duplicate();
-          NDScope.unregister(logp);
+  private Computed minibatchInGroups(NDManager mb, List<ScoredSequence<I>> minibatch, List<int[]> parts, Tensors x,
+      Optional<NDArray> logpTeacherVocab) {
+    double allTokens = Math.max(x.mask.sum().getFloat(), 1);
+    List<Objective.Result> results = new ArrayList<>(parts.size());
+    List<Double> weights = new ArrayList<>(parts.size());
+    double loss = 0;
+    for (int[] part : parts) {
+      List<ScoredSequence<I>> group = minibatch.subList(part[0], part[1]);
+      int t = group.stream().mapToInt(ScoredSequence::length).max().orElseThrow();
+      NDIndex rows = new NDIndex(part[0] + ":" + part[1]);
+      NDIndex cells = new NDIndex(part[0] + ":" + part[1] + ", :" + t);
+      try (NDScope scope = new NDScope(); GradientCollector gc = mb.getEngine().newGradientCollector()) {
+        scope.suppressNotUsedWarning();
+        PolicyOutput out = policy.forward(mb, group.stream().map(ScoredSequence::input).toList(), t);
+        if (out.logits().isPresent()) {
+          throw new IllegalStateException("a minibatch split into micro-batches needs a policy that returns log "
+              + "π_θ alone (this one returns logits too); set the micro-batch budget to 0 to keep minibatches whole");
         }
-        NDScope.register(logp);
-        rows.add(t == T ? logp : logp.concat(mb.zeros(new Shape(group.size(), T - t)), 1));
-      }
-      return NDArrays.concat(rows, 0);
-    });
-    logpNew.setRequiresGradient(true);
-    Objective.Result r;
-    double loss;
-    try (GradientCollector gc = mb.getEngine().newGradientCollector()) {
-      r = objective.compute(new Objective.Inputs(logpNew, x.logpOld, Optional.of(x.logpTeacher), x.adv, x.mask,
-          x.skillMask, x.logpRef, Optional.empty(), logpTeacherVocab));
-      loss = r.loss().getFloat();
-      if (Double.isFinite(loss)) {
-        gc.backward(r.loss());
+        Objective.Result r = objective.compute(new Objective.Inputs(out.logpNew(), x.logpOld.get(cells),
+            Optional.of(x.logpTeacher.get(cells)), x.adv.get(rows), x.mask.get(cells), x.skillMask.get(rows),
+            x.logpRef.map(a -> a.get(cells)), Optional.empty(), logpTeacherVocab.map(a -> a.get(cells))));
+        double weight = Math.max(r.tokens(), 1) / allTokens;
+        double value = r.loss().getFloat();
+        loss += weight * value;
+        results.add(r);
+        weights.add(weight);
+        if (!Double.isFinite(loss)) {
+          break; // the step is skipped: the gradients left behind are cleared
+        }
+        gc.backward(Scalars.times(r.loss(), (float) weight));
       }
     }
-    if (Double.isFinite(loss)) {
-      NDArray dLogp = logpNew.getGradient().stopGradient(); // [B, T]
-      for (int[] part : parts) {
-        List<ScoredSequence<I>> group = minibatch.subList(part[0], part[1]);
-        int t = group.stream().mapToInt(ScoredSequence::length).max().orElseThrow();
-        try (NDScope scope = new NDScope(); GradientCollector gc = mb.getEngine().newGradientCollector()) {
-          scope.suppressNotUsedWarning();
-          NDArray share = dLogp.get(new NDIndex(part[0] + ":" + part[1] + ", :" + t));
-          gc.backward(policy.forward(mb, group.stream().map(ScoredSequence::input).toList(), t).logpNew().mul(share).sum());
-        }
-      }
+    return new Computed(combined(mb, results, weights, loss), loss, 0, 0);
+  }
+
+  /** The groups' diagnostics as the whole minibatch's: weighted by loss tokens, or by distilled tokens. */
+  private static Objective.Result combined(NDManager mb, List<Objective.Result> results, List<Double> weights,
+      double loss) {
+    long distilled = results.stream().mapToLong(Objective.Result::distilledTokens).sum();
+    double grpo = 0, distillation = 0, refKl = 0, clip = 0, ratio = 0;
+    double rho = 0, maxRho = 0, ell = 0, k3 = 0, ellClip = 0;
+    for (int g = 0; g < results.size(); g++) {
+      Objective.Result r = results.get(g);
+      double w = weights.get(g);
+      double v = Math.max(r.distilledTokens(), 1) / (double) Math.max(distilled, 1);
+      grpo += w * r.grpoLoss();
+      distillation += w * r.distillationLoss();
+      refKl += w * r.refKl();
+      clip += w * r.clipFraction();
+      ratio += w * r.meanRatio();
+      rho += v * r.meanRho();
+      maxRho = Math.max(maxRho, r.maxRho());
+      ell += v * r.meanEll();
+      k3 += v * r.meanK3();
+      ellClip += v * r.ellClipFraction();
     }
-    return new Computed(r, loss, 0, 0);
+    return new Objective.Result(mb.create((float) loss), grpo, distillation, refKl, clip, ratio, rho, maxRho, ell,
+        k3, ellClip, 0, java.util.OptionalDouble.empty(), results.stream().mapToLong(Objective.Result::tokens).sum(),
+        distilled);
   }
 
   /**
@@ -341,7 +352,7 @@ public final class UpdateStep<I> implements AutoCloseable {
       double weight) {
     Computed main = parts.size() == 1
         ? wholeStep(mb, minibatch, T, x, logpTeacherVocab, List.of(), 0)
-        : minibatchInGroups(mb, minibatch, T, parts, x, logpTeacherVocab);
+        : minibatchInGroups(mb, minibatch, parts, x, logpTeacherVocab);
     Objective.Result r = main.result();
     double loss = main.loss();
     double maintenanceLoss = 0;

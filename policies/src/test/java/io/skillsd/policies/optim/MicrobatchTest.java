@@ -134,6 +134,16 @@ class MicrobatchTest {
         assertEquals(w.grpoLoss(), s.grpoLoss(), 1e-5);
         assertEquals(w.distillationLoss(), s.distillationLoss(), 1e-5);
         assertEquals(w.maintenanceLoss(), s.maintenanceLoss(), 1e-5);
+        // the diagnostics, combined from the groups, read as the whole minibatch's
+        assertEquals(w.refKl(), s.refKl(), 1e-5);
+        assertEquals(w.clipFraction(), s.clipFraction(), 1e-6);
+        assertEquals(w.meanRatio(), s.meanRatio(), 1e-5);
+        assertEquals(w.meanRho(), s.meanRho(), 1e-5);
+        assertEquals(w.maxRho(), s.maxRho(), 1e-5);
+        assertEquals(w.meanEll(), s.meanEll(), 1e-5);
+        assertEquals(w.meanK3(), s.meanK3(), 1e-5);
+        assertEquals(w.tokens(), s.tokens());
+        assertEquals(w.distilledTokens(), s.distilledTokens());
         assertEquals(w.maintenanceTokens(), s.maintenanceTokens());
         assertEquals(w.gradNorm(), s.gradNorm(), 1e-5 * Math.max(1, w.gradNorm()));
         assertTrue(w.gradNorm() > 1e-4, "a real gradient: " + w.gradNorm());
