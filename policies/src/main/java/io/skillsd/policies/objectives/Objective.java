@@ -20,6 +20,10 @@ import java.util.OptionalInt;
  * Sampled-token terms whose weight is 0 are still evaluated for their diagnostics when their inputs are
  * present, but add nothing to the loss or its gradient; the vocabulary KL, which needs [B,T,V] inputs, is
  * evaluated only when it counts.
+ *
+ * <p>Every term is a sum over the minibatch's loss tokens divided by their number (clamped to 1): the
+ * learner's micro-batches rely on it, weighting each micro-batch's loss by its share of the tokens
+ * ({@code UpdateStep}). A term normalized otherwise (per sequence, say) needs its own rule there.
  */
 public final class Objective {
 
