@@ -119,6 +119,11 @@ public final class EnvironmentContract {
     static Seen of(StepResult r) {
       return new Seen(r.observation(), r.reward(), r.done(), r.info());
     }
+
+    /** An episode's start: its first observation. */
+    static Seen start(Environment env, Task task) {
+      return new Seen(env.reset(task), 0, false, Map.of());
+    }
   }
 
   /** The state the checks share: the provider, its options, and the tasks and script they play. */
@@ -276,7 +281,7 @@ public final class EnvironmentContract {
     /** One instance playing {@code task} with {@code texts} until the episode ends. */
     private List<Seen> play(Environment env, Task task, List<String> texts) {
       List<Seen> seen = new ArrayList<>();
-      seen.add(new Seen(env.reset(task), 0, false, Map.of()));
+      seen.add(Seen.start(env, task));
       for (String text : texts) {
         StepResult r = env.step(text);
         seen.add(Seen.of(r));
@@ -306,8 +311,8 @@ public final class EnvironmentContract {
       Environment b = fresh();
       List<Seen> x = new ArrayList<>();
       List<Seen> y = new ArrayList<>();
-      x.add(new Seen(a.reset(first), 0, false, Map.of()));
-      y.add(new Seen(b.reset(second), 0, false, Map.of()));
+      x.add(Seen.start(a, first));
+      y.add(Seen.start(b, second));
       int n = Math.max(alone.size(), otherAlone.size()) - 1;
       for (int i = 0; i < n; i++) { // turn by turn, each until its episode ends
         if (i < alone.size() - 1) {

@@ -284,7 +284,6 @@ public final class UpdateStep<I> implements AutoCloseable {
       Optional<NDArray> logpTeacherVocab) {
     double allTokens = Math.max(x.mask.sum().getFloat(), 1);
     List<Objective.Result> results = new ArrayList<>(parts.size());
-    List<Double> weights = new ArrayList<>(parts.size());
     double loss = 0;
     for (int[] part : parts) {
       List<ScoredSequence<I>> group = minibatch.subList(part[0], part[1]);
@@ -302,28 +301,25 @@ public final class UpdateStep<I> implements AutoCloseable {
             Optional.of(x.logpTeacher.get(cells)), x.adv.get(rows), x.mask.get(cells), x.skillMask.get(rows),
             x.logpRef.map(a -> a.get(cells)), Optional.empty(), logpTeacherVocab.map(a -> a.get(cells))));
         double weight = Math.max(r.tokens(), 1) / allTokens;
-        double value = r.loss().getFloat();
-        loss += weight * value;
+        loss += weight * r.loss().getFloat();
         results.add(r);
-        weights.add(weight);
         if (!Double.isFinite(loss)) {
           break; // the step is skipped: the gradients left behind are cleared
         }
         gc.backward(Scalars.times(r.loss(), (float) weight));
       }
     }
-    return new Computed(combined(mb, results, weights, loss), loss, 0, 0);
+    return new Computed(combined(mb, results, allTokens, loss), loss, 0, 0);
   }
 
   /** The groups' diagnostics as the whole minibatch's: weighted by loss tokens, or by distilled tokens. */
-  private static Objective.Result combined(NDManager mb, List<Objective.Result> results, List<Double> weights,
+  private static Objective.Result combined(NDManager mb, List<Objective.Result> results, double allTokens,
       double loss) {
     long distilled = results.stream().mapToLong(Objective.Result::distilledTokens).sum();
     double grpo = 0, distillation = 0, refKl = 0, clip = 0, ratio = 0;
     double rho = 0, maxRho = 0, ell = 0, k3 = 0, ellClip = 0;
-    for (int g = 0; g < results.size(); g++) {
-      Objective.Result r = results.get(g);
-      double w = weights.get(g);
+    for (Objective.Result r : results) {
+      double w = Math.max(r.tokens(), 1) / allTokens; // as the group's loss was weighted
       double v = Math.max(r.distilledTokens(), 1) / (double) Math.max(distilled, 1);
       grpo += w * r.grpoLoss();
       distillation += w * r.distillationLoss();
