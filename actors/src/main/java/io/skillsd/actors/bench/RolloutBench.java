@@ -19,6 +19,7 @@ import io.skillsd.environments.Environment;
 import io.skillsd.environments.StepResult;
 import io.skillsd.environments.Task;
 import io.skillsd.policies.compute.GradMode;
+import io.skillsd.policies.generation.ContinuousBatch;
 import io.skillsd.policies.generation.Generation;
 import io.skillsd.policies.generation.GenerationRequest;
 import io.skillsd.policies.generation.Generator;
@@ -72,6 +73,7 @@ public final class RolloutBench implements AutoCloseable {
   private final int maxNewTokens;
   private final int prefixMinTokens;
   private final float temperature = 1f;
+  private final PolicyServerActor.Batching batching;
   /** One actor system for every actor measurement, so each one runs on the same, warm compute thread. */
   private ActorSystem<SpawnProtocol.Command> system;
   private int runs;
@@ -81,8 +83,9 @@ public final class RolloutBench implements AutoCloseable {
    *     0 = off. Every mode uses the same setting.
    */
   public RolloutBench(TrainingModels models, Supplier<Environment> environments, Config config, int maxNewTokens,
-      int prefixMinTokens) {
+      int prefixMinTokens, PolicyServerActor.Batching batching) {
     this.models = models;
+    this.batching = batching;
     this.prefixMinTokens = prefixMinTokens;
     this.environments = environments;
     this.config = config;
@@ -153,7 +156,7 @@ public final class RolloutBench implements AutoCloseable {
       start.set(System.nanoTime()); // spawning the measurement's actors is part of rollout time, as in training
       ActorRef<PolicyServerProtocol.Command> policy = ctx.spawn(
           PolicyServerActor.create("bench", models, maxNewTokens, 1f, maxBatch, maxBatch > 1,
-              prefixMinTokens), "policy-server",
+              batching, prefixMinTokens), "policy-server",
           DispatcherSelector.fromConfig("skillsd-compute-dispatcher"));
       ActorRef<PolicyServerProtocol.Command> relay = ctx.spawn(slotRelay(policy, eps, slots, ctx.getSelf()), "slots");
       EpisodeRunnerActor.launchAll(relay, eps.subList(0, slots), e -> ctx.spawn(runner(e, relay, ctx.getSelf()),
@@ -208,94 +211,168 @@ public final class RolloutBench implements AutoCloseable {
   }
 
   /**
-   * The same episodes in a plain loop: each round, one batched generation over every running episode (in
-   * episode order), with the same per-episode session caches the policy server keeps; an episode that ends
-   * hands its slot to the slot's next episode, which joins the next round.
+   * The same episodes in a plain loop over the same components, without actors, on the policy server's
+   * deterministic schedule (lockstep rounds or continuous batching, as configured), with the same per-episode
+   * session caches the policy server keeps; an episode that ends hands its slot to the slot's next episode.
    */
   public Measurement plainLoop(int slots, int perSlot, long seed) {
     checkWorkload(slots, perSlot);
     GradMode.offOnThisThread();
-    List<Episode> eps = episodes(slots * perSlot, seed);
-    ChatFormat format = models.format();
-    int end = format.endOfTurnId();
     long start = System.nanoTime();
-    int[] playing = new int[slots]; // the episode each slot plays; -1 once the slot has played all of its own
-    Environment[] envs = new Environment[slots];
-    Transcript[] transcripts = new Transcript[slots];
-    int[] turn = new int[slots];
-    long tokens = 0;
-    long turns = 0;
-    for (int j = 0; j < slots; j++) {
-      envs[j] = environments.get();
-      playing[j] = j;
-      transcripts[j] = open(format, envs[j], eps.get(j));
+    try (PlainSlots play = new PlainSlots(slots, perSlot, seed)) {
+      if (batching == PolicyServerActor.Batching.CONTINUOUS) {
+        plainContinuous(play);
+      } else {
+        plainLockstep(play);
+      }
+      return new Measurement(PLAIN, play.eps.size(), (System.nanoTime() - start) / 1e9, play.tokens, play.turns);
     }
+  }
+
+  /** Each round, one batched generation over every running episode, in episode order. */
+  private void plainLockstep(PlainSlots play) {
     Generator generator = new Generator(models.studentNetwork());
-    io.skillsd.policies.generation.PrefixCache prefixes = prefixMinTokens > 0
-        ? new io.skillsd.policies.generation.PrefixCache(prefixMinTokens, 8) : null;
-    List<java.util.Optional<io.skillsd.policies.model.KvCache.RowState>> sessions = new ArrayList<>();
-    for (int j = 0; j < slots; j++) {
-      sessions.add(java.util.Optional.empty());
-    }
     while (true) {
-      List<Integer> active = new ArrayList<>();
-      for (int j = 0; j < slots; j++) {
-        if (playing[j] >= 0) {
-          active.add(j);
-        }
-      }
+      List<Integer> active = play.active();
       if (active.isEmpty()) {
-        break;
+        return;
       }
-      active.sort(java.util.Comparator.comparingInt(j -> playing[j]));
       List<GenerationRequest> requests = new ArrayList<>();
-      for (int j : active) {
-        turn[j]++;
-        requests.add(new GenerationRequest(transcripts[j].tokens(), new SamplingParams(temperature, 1f, maxNewTokens,
-            format.stopTokens(), eps.get(playing[j]).seed() * 1_000_003L + turn[j])));
-      }
       List<java.util.Optional<io.skillsd.policies.model.KvCache.RowState>> prior = new ArrayList<>();
       for (int j : active) {
-        prior.add(sessions.get(j));
+        requests.add(play.nextRequest(j));
+        prior.add(play.sessions.get(j));
       }
-      if (prefixes != null) {
-        prior = prefixes.priors(generator, requests, prior);
+      if (play.prefixes != null) {
+        prior = play.prefixes.priors(generator, requests, prior);
       }
       long t0 = System.nanoTime();
       Generator.SessionResult result = generator.generate(requests, prior, true);
       LOG.debug("plain loop: batch of {} requests in {} ms", requests.size(), (System.nanoTime() - t0) / 1_000_000);
-      List<Generation> out = result.generations();
       for (int k = 0; k < active.size(); k++) {
-        int j = active.get(k);
-        sessions.get(j).ifPresent(io.skillsd.policies.model.KvCache.RowState::close);
-        sessions.set(j, result.states().get(k));
-        int[] sampled = out.get(k).tokens();
-        tokens += sampled.length;
-        turns++;
-        int len = sampled.length > 0 && sampled[sampled.length - 1] == end ? sampled.length - 1 : sampled.length;
-        transcripts[j] = transcripts[j].appendSampled(sampled);
-        StepResult r = envs[j].step(format.tokenizer().decode(Arrays.copyOf(sampled, len)));
-        if (!r.done()) {
-          transcripts[j] = format.observe(transcripts[j], r.observation());
-          continue;
+        play.answered(active.get(k), result.generations().get(k).tokens(), result.states().get(k));
+      }
+    }
+  }
+
+  /**
+   * One {@link ContinuousBatch} step at a time: a row whose answer ended plays its environment step, and its
+   * episode's next turn (or the slot's next episode) joins at the next step; rows join in episode order.
+   */
+  private void plainContinuous(PlainSlots play) {
+    Generator generator = new Generator(models.studentNetwork());
+    List<Integer> joining = play.active(); // slots whose next turn joins at the next step
+    try (ContinuousBatch<Integer> batch = new ContinuousBatch<>(models.studentNetwork(), true)) {
+      while (!joining.isEmpty() || !batch.idle()) {
+        joining.sort(java.util.Comparator.comparingInt(j -> play.playing[j]));
+        List<GenerationRequest> requests = new ArrayList<>();
+        List<java.util.Optional<io.skillsd.policies.model.KvCache.RowState>> prior = new ArrayList<>();
+        for (int j : joining) {
+          requests.add(play.nextRequest(j));
+          prior.add(play.sessions.get(j));
         }
-        sessions.get(j).ifPresent(io.skillsd.policies.model.KvCache.RowState::close);
-        sessions.set(j, java.util.Optional.empty());
-        playing[j] += slots;
-        if (playing[j] < eps.size()) {
-          envs[j] = environments.get();
-          turn[j] = 0;
-          transcripts[j] = open(format, envs[j], eps.get(playing[j]));
-        } else {
-          playing[j] = -1;
+        if (play.prefixes != null && !requests.isEmpty()) {
+          prior = play.prefixes.priors(generator, requests, prior); // as the policy server asks, per step
+        }
+        for (int k = 0; k < joining.size(); k++) {
+          batch.join(joining.get(k), requests.get(k), prior.get(k));
+        }
+        joining.clear();
+        for (ContinuousBatch.Finished<Integer> f : batch.step()) {
+          if (play.answered(f.key(), f.generation().tokens(), f.state())) {
+            joining.add(f.key());
+          }
         }
       }
     }
-    sessions.forEach(st -> st.ifPresent(io.skillsd.policies.model.KvCache.RowState::close));
-    if (prefixes != null) {
-      prefixes.close();
+  }
+
+  /** The plain loops' slots: per slot its episode, environment, dialogue, turn and session cache. */
+  private final class PlainSlots implements AutoCloseable {
+    final List<Episode> eps;
+    final int slots;
+    final int[] playing; // the episode each slot plays; -1 once the slot has played all of its own
+    final Environment[] envs;
+    final Transcript[] transcripts;
+    final int[] turn;
+    final List<java.util.Optional<io.skillsd.policies.model.KvCache.RowState>> sessions = new ArrayList<>();
+    final io.skillsd.policies.generation.PrefixCache prefixes;
+    long tokens;
+    long turns;
+
+    PlainSlots(int slots, int perSlot, long seed) {
+      this.eps = episodes(slots * perSlot, seed);
+      this.slots = slots;
+      this.playing = new int[slots];
+      this.envs = new Environment[slots];
+      this.transcripts = new Transcript[slots];
+      this.turn = new int[slots];
+      this.prefixes = prefixMinTokens > 0 ? new io.skillsd.policies.generation.PrefixCache(prefixMinTokens, 8) : null;
+      for (int j = 0; j < slots; j++) {
+        envs[j] = environments.get();
+        playing[j] = j;
+        transcripts[j] = open(models.format(), envs[j], eps.get(j));
+        sessions.add(java.util.Optional.empty());
+      }
     }
-    return new Measurement(PLAIN, eps.size(), (System.nanoTime() - start) / 1e9, tokens, turns);
+
+    /** The slots still playing, in the order of their episodes. */
+    List<Integer> active() {
+      List<Integer> out = new ArrayList<>();
+      for (int j = 0; j < slots; j++) {
+        if (playing[j] >= 0) {
+          out.add(j);
+        }
+      }
+      out.sort(java.util.Comparator.comparingInt(j -> playing[j]));
+      return out;
+    }
+
+    /** Slot {@code j}'s request for its next turn, seeded as the episode runner seeds it. */
+    GenerationRequest nextRequest(int j) {
+      turn[j]++;
+      return new GenerationRequest(transcripts[j].tokens(), new SamplingParams(temperature, 1f, maxNewTokens,
+          models.format().stopTokens(), eps.get(playing[j]).seed() * 1_000_003L + turn[j]));
+    }
+
+    /**
+     * Slot {@code j}'s answer: keeps its cache, plays it in the environment, and opens the slot's next episode
+     * when this one ended. Returns whether the slot has a turn to ask for.
+     */
+    boolean answered(int j, int[] sampled, java.util.Optional<io.skillsd.policies.model.KvCache.RowState> state) {
+      ChatFormat format = models.format();
+      sessions.get(j).ifPresent(io.skillsd.policies.model.KvCache.RowState::close);
+      sessions.set(j, state);
+      tokens += sampled.length;
+      turns++;
+      int end = format.endOfTurnId();
+      int len = sampled.length > 0 && sampled[sampled.length - 1] == end ? sampled.length - 1 : sampled.length;
+      transcripts[j] = transcripts[j].appendSampled(sampled);
+      StepResult r = envs[j].step(format.tokenizer().decode(Arrays.copyOf(sampled, len)));
+      if (!r.done()) {
+        transcripts[j] = format.observe(transcripts[j], r.observation());
+        return true;
+      }
+      sessions.get(j).ifPresent(io.skillsd.policies.model.KvCache.RowState::close);
+      sessions.set(j, java.util.Optional.empty());
+      playing[j] += slots;
+      if (playing[j] >= eps.size()) {
+        playing[j] = -1;
+        return false;
+      }
+      envs[j] = environments.get();
+      turn[j] = 0;
+      transcripts[j] = open(format, envs[j], eps.get(playing[j]));
+      return true;
+    }
+
+    @Override
+    public void close() {
+      sessions.forEach(st -> st.ifPresent(io.skillsd.policies.model.KvCache.RowState::close));
+      if (prefixes != null) {
+        prefixes.close();
+      }
+    }
   }
 
   /** Resets {@code env} to the episode's task and opens its student dialogue. */

@@ -1,6 +1,7 @@
 package io.skillsd.actors.cli;
 
 import io.skillsd.actors.bench.RolloutBench;
+import io.skillsd.actors.policy.PolicyServerActor;
 import io.skillsd.actors.policy.TrainingModels;
 import io.skillsd.actors.settings.SkillsdSettings;
 import io.skillsd.environments.EnvironmentProvider;
@@ -104,15 +105,17 @@ final class BenchCommand implements Runnable {
       io.skillsd.actors.train.TrainingRun.applyComputeSettings(settings);
       EnvironmentProvider provider = EnvironmentRegistry.load().provider(settings.environment().name());
       String model = settings.config().getString("skillsd.policy.model");
+      PolicyServerActor.Batching batching = io.skillsd.actors.train.TrainSettings.from(settings).batching();
       PrintWriter out = spec.commandLine().getOut();
       out.printf("rollout benchmark: %d concurrent episodes (%d each measurement, %d per slot) of %s %s, model %s, "
-          + "shared-prefix cache from %d tokens (0 = off), %d rounds, %d cores%n", episodes, episodes * perSlot, perSlot,
-          settings.environment().name(), settings.environment().options(), model,
+          + "%s batching, shared-prefix cache from %d tokens (0 = off), %d rounds, %d cores%n", episodes,
+          episodes * perSlot, perSlot, settings.environment().name(), settings.environment().options(), model,
+          batching.name().toLowerCase(java.util.Locale.ROOT),
           settings.config().getInt("skillsd.train.prefix-cache-min-tokens"), repeats,
           Runtime.getRuntime().availableProcessors());
       try (TrainingModels models = TrainingModels.load(model, settings.config().getLong("skillsd.policy.init-seed"));
           RolloutBench bench = new RolloutBench(models, () -> provider.create(settings.environment().options()),
-              settings.config(), maxNewTokens, settings.config().getInt("skillsd.train.prefix-cache-min-tokens"))) {
+              settings.config(), maxNewTokens, settings.config().getInt("skillsd.train.prefix-cache-min-tokens"), batching)) {
         // warm-up of both paths: JIT, native kernels, and the actor system's compute thread
         bench.plainLoop(Math.min(4, episodes), 1, 999);
         bench.actors(Math.min(4, episodes), 1, 999, Integer.MAX_VALUE);

@@ -49,7 +49,7 @@ public final class RolloutNode {
     provider.create(options); // bad environment options fail here, before the node joins
     Supplier<Environment> environments = () -> provider.create(options);
     RolloutWorkerActor.Settings worker = new RolloutWorkerActor.Settings(train.maxNewTokens(), train.topP(),
-        train.maxBatch(), train.deterministic(), train.maxTurns() > 0 ? train.maxTurns() : 1_000,
+        train.maxBatch(), train.deterministic(), train.batching(), train.maxTurns() > 0 ? train.maxTurns() : 1_000,
         train.prefixCacheMinTokens());
     try (TrainingModels models = TrainingModels.load(train.model(), train.modelSeed(),
         SettingsReader.label(settings.compute().device()))) {

@@ -54,8 +54,8 @@ public final class RolloutWorkerActor extends AbstractBehavior<Command> {
   private record LaunchPending() implements Internal {}
 
   /** How episodes are played on this node. */
-  public record Settings(int maxNewTokens, float topP, int maxBatch, boolean deterministic, int maxTurns,
-      int prefixCacheMinTokens) {
+  public record Settings(int maxNewTokens, float topP, int maxBatch, boolean deterministic,
+      PolicyServerActor.Batching batching, int maxTurns, int prefixCacheMinTokens) {
     public Settings {
       if (maxNewTokens < 1 || maxBatch < 1 || maxTurns < 1 || prefixCacheMinTokens < 0) {
         throw new IllegalArgumentException("maxNewTokens, maxBatch and maxTurns must be positive, the prefix cache's "
@@ -86,7 +86,7 @@ public final class RolloutWorkerActor extends AbstractBehavior<Command> {
       Settings settings, String node) {
     return create(runId, models, environments, settings, node, ctx -> ctx.spawn(PolicyServerActor.create(runId, models,
         settings.maxNewTokens(), settings.topP(), settings.maxBatch(), settings.deterministic(),
-        settings.prefixCacheMinTokens()), "policy-server", DispatcherSelector.fromConfig("skillsd-compute-dispatcher")));
+        settings.batching(), settings.prefixCacheMinTokens()), "policy-server", DispatcherSelector.fromConfig("skillsd-compute-dispatcher")));
   }
 
   /** As above, with the policy server {@code policyServer} starts (tests give a probe). */
@@ -125,8 +125,8 @@ public final class RolloutWorkerActor extends AbstractBehavior<Command> {
   /**
    * Episodes arrive one message each, usually several at once (the pool hands out a launch in a burst).
    * They start together at the next {@link LaunchPending}, which follows every message already in the
-   * mailbox: a lockstep round of the policy server must not close on the first episode alone because its
-   * runner asked before the others were announced.
+   * mailbox: the policy server's first batched step (or lockstep round) must not start with the first episode
+   * alone because its runner asked before the others were announced.
    */
   private Behavior<Command> onRun(RunEpisode run) {
     Episode episode = run.episode();

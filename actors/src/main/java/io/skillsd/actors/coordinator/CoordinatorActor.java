@@ -207,7 +207,7 @@ public final class CoordinatorActor extends AbstractBehavior<Command> {
     DispatcherSelector compute = DispatcherSelector.fromConfig("skillsd-compute-dispatcher");
     DispatcherSelector io = DispatcherSelector.fromConfig("skillsd-io-dispatcher");
     this.policy = ctx.spawn(PolicyServerActor.create(runId, models, settings.maxNewTokens(), settings.topP(),
-        settings.maxBatch(), settings.deterministic(), settings.prefixCacheMinTokens()), "policy-server", compute);
+        settings.maxBatch(), settings.deterministic(), settings.batching(), settings.prefixCacheMinTokens()), "policy-server", compute);
     this.teacher = ctx.spawn(TeacherActor.create(runId, models, settings.deterministic() ? 1 : Integer.MAX_VALUE,
         resume.map(CheckpointState::teacherSyncedFrom).orElse(0L)), "teacher", compute);
     this.learner = ctx.spawn(LearnerActor.create(runId, models, settings.objective(), settings.update(),

@@ -58,9 +58,9 @@ public final class EpisodeRunnerActor extends AbstractBehavior<EpisodeRunnerActo
 
   /**
    * Starts {@code episodes} against {@code policy}: the server hears every one of them expected before
-   * {@code start} spawns any runner. A runner sends its first request as it starts, and a lockstep round
-   * must not close on the episodes announced so far (a first batch of one, and the composition of every
-   * batch after it, would then depend on thread timing).
+   * {@code start} spawns any runner. A runner sends its first request as it starts, and the server's first
+   * step (or lockstep round) must not start with the episodes announced so far (a first batch of one, and the
+   * composition of every batch after it, would then depend on thread timing).
    */
   public static void launchAll(ActorRef<PolicyServerProtocol.Command> policy, List<Episode> episodes,
       java.util.function.Consumer<Episode> start) {

@@ -1,5 +1,6 @@
 package io.skillsd.actors.train;
 
+import io.skillsd.actors.policy.PolicyServerActor;
 import io.skillsd.actors.settings.SettingsException;
 import io.skillsd.actors.settings.SettingsReader;
 import io.skillsd.actors.settings.SkillsdSettings;
@@ -43,6 +44,7 @@ public record TrainSettings(
     boolean deterministic,
     boolean teacherRollouts,
     int maxBatch,
+    PolicyServerActor.Batching batching,
     int prefixCacheMinTokens,
     String model,
     long modelSeed) {
@@ -229,6 +231,7 @@ public record TrainSettings(
         r.bool("deterministic"),
         r.enumValue("rollouts", Rollouts.class) == Rollouts.TEACHER,
         r.intIn("max-batch", 1, 65_536),
+        r.enumValue("batching", PolicyServerActor.Batching.class),
         r.intIn("prefix-cache-min-tokens", 0, 1_000_000),
         model,
         p.longValue("init-seed"));

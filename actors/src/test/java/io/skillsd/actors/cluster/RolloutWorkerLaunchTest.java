@@ -3,6 +3,7 @@ package io.skillsd.actors.cluster;
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
+import io.skillsd.actors.policy.PolicyServerActor;
 import io.skillsd.actors.policy.PolicyServerProtocol;
 import io.skillsd.actors.policy.TrainingModels;
 import io.skillsd.actors.rollout.Episode;
@@ -39,7 +40,7 @@ class RolloutWorkerLaunchTest {
       CountDownLatch sent = new CountDownLatch(1);
       ActorRef<RolloutWorkerProtocol.Command> worker = testKit.spawn(RolloutWorkerActor.create("launch", models,
           () -> EnvironmentRegistry.load().create("sokoban", Map.of()),
-          new RolloutWorkerActor.Settings(24, 1f, 256, true, 5, 0), "node-1", ctx -> {
+          new RolloutWorkerActor.Settings(24, 1f, 256, true, PolicyServerActor.Batching.LOCKSTEP, 5, 0), "node-1", ctx -> {
             try {
               sent.await(30, TimeUnit.SECONDS);
             } catch (InterruptedException e) {

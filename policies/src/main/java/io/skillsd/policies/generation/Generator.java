@@ -136,14 +136,8 @@ public final class Generator {
       int n = 0;
       for (int slot = 0; slot < live.length; slot++) {
         Row row = rows[live[slot]];
-        int token = row.sample(last, slot * vocab, vocab);
-        if (row.params().stopTokens().contains(token)) {
-          row.stop = StopReason.STOP_TOKEN;
-        } else if (row.tokens.size() >= row.params().maxNewTokens()) {
-          row.stop = StopReason.MAX_TOKENS;
-        } else if (row.request.length() + row.tokens.size() >= context) {
-          row.stop = StopReason.CONTEXT_LENGTH;
-        } else {
+        row.stop = row.stopAfter(row.sample(last, slot * vocab, vocab), context);
+        if (row.stop == null) {
           still[n++] = slot;
           continue;
         }
@@ -231,7 +225,7 @@ public final class Generator {
   }
 
   /** Sampling state of one row. */
-  private static final class Row {
+  static final class Row {
     final GenerationRequest request;
     final SplittableRandom rng;
     final List<Integer> tokens = new ArrayList<>();
@@ -247,6 +241,18 @@ public final class Generator {
 
     SamplingParams params() {
       return request.params();
+    }
+
+    /** Why the row stops after sampling {@code token} in a model of {@code context} positions; null: it goes on. */
+    StopReason stopAfter(int token, int context) {
+      if (params().stopTokens().contains(token)) {
+        return StopReason.STOP_TOKEN;
+      } else if (tokens.size() >= params().maxNewTokens()) {
+        return StopReason.MAX_TOKENS;
+      } else if (request.length() + tokens.size() >= context) {
+        return StopReason.CONTEXT_LENGTH;
+      }
+      return null;
     }
 
     /** Every token the model has seen for this row: the prompt, then the generated tokens fed back. */

@@ -14,7 +14,10 @@ import java.util.TreeMap;
  */
 public final class StepTimings {
 
-  /** A step that feeds each row one token (decode) or more (a prompt's prefill). */
+  /**
+   * A step that feeds each row one token (decode), or one where some rows feed a prompt's tokens (prefill: in
+   * a continuous batch, a step that rows join; its rows count the running ones too).
+   */
   public enum Kind { PREFILL, DECODE }
 
   /** Steps of one kind whose batch held {@code minRows} to {@code maxRows} rows (powers of two apart). */

@@ -402,20 +402,13 @@ public final class CausalLm implements AutoCloseable {
     long b = x.getShape().get(0);
     long t = x.getShape().get(1);
     int h = c.numHeads();
-    int kvh = c.numKvHeads();
     int d = c.headDim();
     float scale = (float) (1.0 / Math.sqrt(d));
     String l = "model.layers." + i + ".";
-    NDArray hn = rmsNorm(x, p(l + "input_layernorm.weight"));
-    NDArray q = linear(hn, l + "self_attn.q_proj").reshape(b, t, h, d);
-    NDArray k = linear(hn, l + "self_attn.k_proj").reshape(b, t, kvh, d);
-    NDArray v = linear(hn, l + "self_attn.v_proj").reshape(b, t, kvh, d).transpose(0, 2, 1, 3);
-    if (c.qkNorm()) {
-      q = rmsNorm(q, p(l + "self_attn.q_norm.weight"));
-      k = rmsNorm(k, p(l + "self_attn.k_norm.weight"));
-    }
-    q = applyRope(q.transpose(0, 2, 1, 3), rope); // [B, H, T, D]
-    k = applyRope(k.transpose(0, 2, 1, 3), rope); // [B, KV, T, D]
+    NDArray[] qkv = projections(l, x, b, t);
+    NDArray q = applyRope(qkv[0], rope); // [B, H, T, D]
+    NDArray k = applyRope(qkv[1], rope); // [B, KV, T, D]
+    NDArray v = qkv[2];
     if (cache != null) {
       NDArray[] kv = cache.append(i, k, v);
       k = kv[0]; // [B, KV, S, D]
@@ -423,13 +416,175 @@ public final class CausalLm implements AutoCloseable {
     }
     NDArray o = attention(q, k, v, bias, scale).reshape(b, h, t, d).transpose(0, 2, 1, 3).reshape(b, t, h * d);
     x = x.add(linear(o, l + "self_attn.o_proj"));
+    return mlpResidual(l, x);
+  }
 
+  /**
+   * Layer {@code l}'s queries, keys and values of x [a, b, H] (or [a·b, H]), each [a, heads, b, D], the per-head
+   * norms applied and the rotary embeddings not yet.
+   */
+  private NDArray[] projections(String l, NDArray x, long a, long b) {
+    ModelConfig c = config;
+    NDArray hn = rmsNorm(x, p(l + "input_layernorm.weight"));
+    NDArray q = linear(hn, l + "self_attn.q_proj").reshape(a, b, c.numHeads(), c.headDim());
+    NDArray k = linear(hn, l + "self_attn.k_proj").reshape(a, b, c.numKvHeads(), c.headDim());
+    NDArray v = linear(hn, l + "self_attn.v_proj").reshape(a, b, c.numKvHeads(), c.headDim());
+    if (c.qkNorm()) {
+      q = rmsNorm(q, p(l + "self_attn.q_norm.weight"));
+      k = rmsNorm(k, p(l + "self_attn.k_norm.weight"));
+    }
+    return new NDArray[] {q.transpose(0, 2, 1, 3), k.transpose(0, 2, 1, 3), v.transpose(0, 2, 1, 3)};
+  }
+
+  /** The second half of a decoder layer (prefix {@code l}): x + MLP(RMSNorm(x)), on x [..., H]. */
+  private NDArray mlpResidual(String l, NDArray x) {
     NDArray hm = rmsNorm(x, p(l + "post_attention_layernorm.weight"));
     NDArray gate = linear(hm, l + "mlp.gate_proj");
     NDArray up = linear(hm, l + "mlp.up_proj");
     NDArray act = gate.mul(Activation.sigmoid(gate)).mul(up); // SiLU(gate) ⊙ up
-    x = x.add(linear(act, l + "mlp.down_proj"));
-    return x;
+    return x.add(linear(act, l + "mlp.down_proj"));
+  }
+
+  /** An empty cache for {@link #stepContinuous}. */
+  public ContinuousCache newContinuousCache() {
+    return new ContinuousCache(manager, config);
+  }
+
+  /**
+   * One step of a continuous batch, in one forward pass: each of the cache's running rows feeds one token
+   * ({@code decodeIds[r]} at {@code decodePositions[r]}), each row admitted for this step
+   * ({@link ContinuousCache#admit}) its block of new prompt tokens, left-padded ({@code joinIds[j]} at
+   * {@code joinPositions[j]}, {@code joinValid[j][i]} false for padding). The linear layers run once over every
+   * row's new tokens packed together, with no padding between the running rows; attention runs per part, each
+   * row over its own cached tokens. A row's result equals what it gets in a batch of its own, up to float
+   * rounding. Keys and values go to the cache.
+   *
+   * @param m the manager the step's arrays belong to (the caller frees them)
+   * @return the last position's logits of every row, in the cache's row order: [running + joining, V]
+   */
+  public NDArray stepContinuous(NDManager m, long[] decodeIds, long[] decodePositions, long[][] joinIds,
+      long[][] joinPositions, boolean[][] joinValid, ContinuousCache cache) {
+    ModelConfig c = config;
+    int n = cache.decoding();
+    int joins = joinIds.length;
+    int t = cache.block();
+    if (decodeIds.length != n || decodePositions.length != n || joinPositions.length != joins) {
+      throw new IllegalArgumentException(decodeIds.length + " decoding tokens for " + n + " running rows, "
+          + joins + " joining rows");
+    }
+    int total = n + joins * t;
+    long[] ids = new long[total];
+    long[] positions = new long[total];
+    System.arraycopy(decodeIds, 0, ids, 0, n);
+    System.arraycopy(decodePositions, 0, positions, 0, n);
+    for (int j = 0; j < joins; j++) {
+      System.arraycopy(joinIds[j], 0, ids, n + j * t, t);
+      System.arraycopy(joinPositions[j], 0, positions, n + j * t, t);
+    }
+    cache.advance(joinValid);
+    int start = cache.start();
+    int g = c.numHeads() / c.numKvHeads();
+    NDArray decodeBias = n == 0 ? null : continuousBias(m, cache, 0, n, 1, start, g);
+    NDArray joinBias = joins == 0 ? null : continuousBias(m, cache, n, n + joins, t, start, g);
+    NDArray[] rope = rope(m, positions, total, 1); // [N, 1, 1, D]
+    NDArray x = Embedding.embedding(m.create(ids), p("model.embed_tokens.weight"), SparseFormat.DENSE)
+        .singletonOrThrow(); // [N, H]
+    for (int i = 0; i < c.numLayers(); i++) {
+      NDArray next;
+      try (NDScope scope = new NDScope()) {
+        scope.suppressNotUsedWarning();
+        next = continuousLayer(i, x, n, joins, t, decodeBias, joinBias, rope, cache, start);
+        NDScope.unregister(next);
+      }
+      NDScope.register(next);
+      x = next;
+    }
+    cache.finishStep();
+    NDArray last = x;
+    if (joins > 0) {
+      NDArray joinLast = (n == 0 ? x : x.get(new NDIndex().addSliceDim(n, total))).reshape(joins, t, c.hiddenSize())
+          .get(new NDIndex(":, -1, :"));
+      last = n == 0 ? joinLast : x.get(new NDIndex().addSliceDim(0, n)).concat(joinLast, 0);
+    }
+    last = rmsNorm(last, p("model.norm.weight"));
+    String head = c.tieWordEmbeddings() ? "model.embed_tokens.weight" : "lm_head.weight";
+    return Linear.linear(last, p(head)).singletonOrThrow();
+  }
+
+  /** Decoder layer {@code i} of {@link #stepContinuous} on the packed new tokens x [N, H]. */
+  private NDArray continuousLayer(int i, NDArray x, int n, int joins, int t, NDArray decodeBias, NDArray joinBias,
+      NDArray[] rope, ContinuousCache cache, int start) {
+    ModelConfig c = config;
+    long total = x.getShape().get(0);
+    int h = c.numHeads();
+    int d = c.headDim();
+    float scale = (float) (1.0 / Math.sqrt(d));
+    String l = "model.layers." + i + ".";
+    NDArray[] qkv = projections(l, x, total, 1);
+    NDArray q = applyRope(qkv[0], rope); // [N, H, 1, D]: each token's position its own
+    NDArray k = applyRope(qkv[1], rope);
+    NDArray v = qkv[2];
+    NDArray[] parts = cache.write(i, decodePart(k, n), decodePart(v, n), joinPart(k, n, joins, t),
+        joinPart(v, n, joins, t), start);
+    NDArray o = null;
+    if (n > 0) {
+      o = attention(decodePart(q, n), parts[0], parts[1], decodeBias, scale).reshape(n, h * d);
+    }
+    if (joins > 0) {
+      NDArray oj = attention(joinPart(q, n, joins, t), parts[2], parts[3], joinBias, scale)
+          .reshape(joins, h, t, d).transpose(0, 2, 1, 3).reshape((long) joins * t, h * d);
+      o = o == null ? oj : o.concat(oj, 0);
+    }
+    x = x.add(linear(o, l + "self_attn.o_proj"));
+    return mlpResidual(l, x);
+  }
+
+  /** The running rows' part of [N, heads, 1, D]: [n, heads, 1, D] (one new token each); null without them. */
+  private static NDArray decodePart(NDArray a, int n) {
+    if (n == 0) {
+      return null;
+    }
+    return a.getShape().get(0) == n ? a : a.get(new NDIndex().addSliceDim(0, n)); // a step of decoding alone: all of it
+  }
+
+  /** The joining rows' part of [N, heads, 1, D]: [joins, heads, t, D]; null without them. */
+  private static NDArray joinPart(NDArray a, int n, int joins, int t) {
+    if (joins == 0) {
+      return null;
+    }
+    long heads = a.getShape().get(1);
+    long d = a.getShape().get(3);
+    NDArray part = n == 0 ? a : a.get(new NDIndex().addSliceDim(n, n + (long) joins * t));
+    return part.reshape(joins, t, heads, d).transpose(0, 2, 1, 3);
+  }
+
+  /**
+   * Additive attention bias [rows, 1, G·t, end − start] of the cache's rows [from, to), whose t new tokens sit
+   * at the last t columns: a query sees the row's own tokens up to its column (and itself, so that a padding
+   * query stays finite).
+   */
+  private static NDArray continuousBias(NDManager m, ContinuousCache cache, int from, int to, int t, int start, int g) {
+    int end = cache.end();
+    int w = end - start;
+    int rows = to - from;
+    float[] bias = new float[rows * g * t * w];
+    for (int r = 0; r < rows; r++) {
+      int first = r * g * t * w;
+      for (int i = 0; i < t; i++) {
+        int column = end - t + i;
+        int base = first + i * w;
+        for (int j = 0; j < w; j++) {
+          int key = start + j;
+          if (key > column || (key != column && !cache.valid(from + r, key))) {
+            bias[base + j] = MASKED;
+          }
+        }
+      }
+      for (int head = 1; head < g; head++) {
+        System.arraycopy(bias, first, bias, first + head * t * w, t * w);
+      }
+    }
+    return m.create(bias, new Shape(rows, 1, (long) g * t, w));
   }
 
   /**

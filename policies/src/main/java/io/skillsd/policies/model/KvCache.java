@@ -115,16 +115,25 @@ public final class KvCache implements AutoCloseable {
    * @param tokens the token ids of those slots, in order; their count must equal the row's real slots
    */
   public RowState rowState(NDManager parent, int row, int[] tokens) {
+    return rowState(parent, keys, values, valid[row], length, row, tokens);
+  }
+
+  /**
+   * Row {@code row}'s slots among the first {@code length} that {@code valid} marks, copied from the layers'
+   * buffers into a new {@link RowState} under {@code parent}.
+   */
+  static RowState rowState(NDManager parent, NDArray[] keys, NDArray[] values, boolean[] valid, int length, int row,
+      int[] tokens) {
     NDManager owner = parent.newSubManager();
     List<int[]> runs = new ArrayList<>();
     int count = 0;
     for (int j = 0; j < length; ) {
-      if (!valid[row][j]) {
+      if (!valid[j]) {
         j++;
         continue;
       }
       int start = j;
-      while (j < length && valid[row][j]) {
+      while (j < length && valid[j]) {
         j++;
       }
       runs.add(new int[] {start, j});

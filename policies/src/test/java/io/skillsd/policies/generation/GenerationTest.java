@@ -6,52 +6,20 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import io.skillsd.policies.checkpoint.Checkpoints;
 import io.skillsd.policies.model.CausalLm;
-import io.skillsd.policies.model.Fixtures;
 import io.skillsd.policies.model.KvCache;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class GenerationTest {
-  private static CausalLm qwen2;
-  private static CausalLm qwen3;
-
-  @BeforeAll
-  static void load() {
-    qwen2 = Checkpoints.load(Fixtures.parity("qwen2"), Device.cpu());
-    qwen3 = Checkpoints.load(Fixtures.parity("qwen3"), Device.cpu());
-  }
-
-  @AfterAll
-  static void close() {
-    qwen2.close();
-    qwen3.close();
-  }
-
-  private static CausalLm model(String name) {
-    return name.equals("qwen2") ? qwen2 : qwen3;
-  }
-
-  private static float maxAbsDiff(float[] a, float[] b) {
-    assertEquals(a.length, b.length);
-    float m = 0;
-    for (int i = 0; i < a.length; i++) {
-      m = Math.max(m, Math.abs(a[i] - b[i]));
-    }
-    return m;
-  }
+class GenerationTest extends ParityModels {
 
   @ParameterizedTest
   @ValueSource(strings = {"qwen2", "qwen3"})

@@ -4,17 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.Device;
-import io.skillsd.policies.checkpoint.Checkpoints;
 import io.skillsd.policies.model.CausalLm;
 import io.skillsd.policies.model.KvCache;
-import io.skillsd.policies.model.Fixtures;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -22,22 +17,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * A second turn generated from the first turn's cached keys and values equals the same turn generated from
  * scratch: same tokens, log-probs within float rounding — on a ragged batch where one row has no cache.
  */
-class SessionCacheTest {
-
-  private static CausalLm qwen2;
-  private static CausalLm qwen3;
-
-  @BeforeAll
-  static void load() {
-    qwen2 = Checkpoints.load(Fixtures.parity("qwen2"), Device.cpu());
-    qwen3 = Checkpoints.load(Fixtures.parity("qwen3"), Device.cpu());
-  }
-
-  @AfterAll
-  static void close() {
-    qwen2.close();
-    qwen3.close();
-  }
+class SessionCacheTest extends ParityModels {
 
   private static int[] concat(int[] a, int[] b) {
     int[] out = Arrays.copyOf(a, a.length + b.length);
