@@ -2,10 +2,11 @@
 """A model of the rollout benchmark's schedules, priced with measured forward-step times.
 
 16 episodes of 1-5 turns, answers of 5-21 tokens (whole actions of 4 tokens plus the end of turn), played
-(a) one request at a time, (b) in lockstep rounds (what the policy server runs) and (c) with continuous
-batching, where a row whose answer stopped rejoins the running generation. Prints the median ratio of (a)'s
-time to each batched schedule's over 200 random launches. Step times: run 4 of docs/BENCHMARKS.md
-("Actor runtime: rollout throughput"), base agent, medians in ms.
+(a) one request at a time, (b) in lockstep rounds, (c) with continuous batching, where a row whose answer
+stopped rejoins the running generation, its prefill a forward pass of its own, and (d) with continuous batching
+whose joining rows' prefill runs inside the decode step (what the policy server runs by default now). Prints
+the median ratio of (a)'s time to each batched schedule's over 200 random launches. Step times: run 4 of
+docs/BENCHMARKS.md ("Actor runtime: rollout throughput"), base agent, lockstep code, medians in ms.
 
     python3 docs/results/batching-schedule-model.py
 """
@@ -77,6 +78,33 @@ def continuous(episodes, every=1, prefill_price=None):
     return total
 
 
+def fused(episodes, per_join=(55.28 - 4.63) / 16):
+    """Continuous batching with each step's joining rows prefilled in the step's own forward pass: the step
+    costs a decode step of its running rows plus `per_join` per joining row (a 16-row prefill's arithmetic per
+    row: its time less a decode step's); a step of joining rows alone costs a prefill of them."""
+    total, step = 0.0, 0
+    turn = {e: 0 for e in range(len(episodes))}
+    joining = set(range(len(episodes)))
+    left = {}  # running row -> tokens still to sample after this step's
+    while joining or left:
+        if left:
+            total += decode_ms(len(left)) + per_join * len(joining)
+        else:
+            total += prefill_ms(len(joining))
+        for e in joining:
+            left[e] = episodes[e][turn[e]]  # the step samples its first token
+        joining = set()
+        for e in list(left):
+            left[e] -= 1
+            if left[e] == 0:
+                del left[e]
+                turn[e] += 1
+                if turn[e] < len(episodes[e]):
+                    joining.add(e)  # at the next step
+        step += 1
+    return total
+
+
 def main():
     rng = random.Random(1)
     launches = [launch(rng) for _ in range(200)]
@@ -89,6 +117,7 @@ def main():
         print(f"{f'continuous, rejoining every {every} step(s)':<55} {ratio(lambda l: continuous(l, every)):.2f}x")
     print(f"{'continuous, each rejoining prefill at a full share':<55} "
           f"{ratio(lambda l: continuous(l, 1, FULL_PREFILL_PER_ROW)):.2f}x")
+    print(f"{'continuous, joining prefills inside the decode step':<55} {ratio(fused):.2f}x")
 
 
 if __name__ == "__main__":
