@@ -143,6 +143,7 @@ public final class PolicyServerActor extends AbstractBehavior<Command> {
       teacherBatch = null;
     }
     generating.clear();
+    left.clear();
     sessions.values().forEach(io.skillsd.policies.model.KvCache.RowState::close);
     sessions.clear();
     if (studentPrefixes != null) {
