@@ -181,14 +181,19 @@ public final class PolicyServerActor extends AbstractBehavior<Command> {
 
   /** In lockstep mode: is every expected episode waiting for a reply? */
   private boolean roundComplete() {
-    if (!lockstep) {
-      return true;
-    }
-    java.util.Set<String> waiting = new java.util.HashSet<>();
+    return !lockstep || everyExpectedAsked();
+  }
+
+  /**
+   * Whether every expected episode is generating (continuous batching) or has its request waiting: what a
+   * deterministic server waits for before a lockstep round or a continuous step.
+   */
+  private boolean everyExpectedAsked() {
+    java.util.Set<String> asked = new java.util.HashSet<>(generating);
     for (Generate g : pending) {
-      waiting.add(g.episodeId());
+      asked.add(g.episodeId());
     }
-    return waiting.containsAll(expected);
+    return asked.containsAll(expected);
   }
 
   private Behavior<Command> onGenerate(Generate g) {
@@ -232,12 +237,8 @@ public final class PolicyServerActor extends AbstractBehavior<Command> {
    * answer ended is followed by its episode's next one at the next step, or by its leaving).
    */
   private Behavior<Command> step() {
-    if (deterministic) {
-      for (String id : expected) {
-        if (!generating.contains(id) && pending.stream().noneMatch(g -> g.episodeId().equals(id))) {
-          return this; // its runner is between turns: its request (or its leave) queues the next step
-        }
-      }
+    if (deterministic && !everyExpectedAsked()) {
+      return this; // a runner is between turns: its request (or its leave) queues the next step
     }
     if (!pending.isEmpty()) {
       pending.sort(java.util.Comparator.comparing(Generate::episodeId));

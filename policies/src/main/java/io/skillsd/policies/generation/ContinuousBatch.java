@@ -49,14 +49,8 @@ public final class ContinuousBatch<K> implements AutoCloseable {
    * it open until then.
    */
   public void join(K key, GenerationRequest request, Optional<KvCache.RowState> prior) {
-    int context = model.config().maxPositionEmbeddings();
-    if (request.length() >= context) {
-      throw new IllegalArgumentException("prompt of " + request.length() + " tokens exceeds the context of " + context);
-    }
-    Generator.Row row = new Generator.Row(request);
-    Optional<KvCache.RowState> usable = prior.filter(p -> p.isStrictPrefixOf(request.prompt()));
-    row.cached = usable.map(KvCache.RowState::length).orElse(0);
-    joining.add(new Entry<>(key, row, usable));
+    Generator.Row row = new Generator.Row(request, model.config().maxPositionEmbeddings());
+    joining.add(new Entry<>(key, row, row.startFrom(prior)));
   }
 
   /** The batch's keys and values (for tests of what it holds). */
@@ -95,41 +89,26 @@ public final class ContinuousBatch<K> implements AutoCloseable {
     long[] decodePositions = new long[n];
     for (int r = 0; r < n; r++) {
       Generator.Row row = running.get(r).row();
-      decodeIds[r] = row.tokens.get(row.tokens.size() - 1);
-      decodePositions[r] = row.request.length() + row.tokens.size() - 1;
-      row.fed++;
+      decodePositions[r] = row.lastPosition();
+      decodeIds[r] = row.feedLast();
     }
     int joins = joining.size();
-    int block = 0;
-    for (Entry<K> e : joining) {
-      block = Math.max(block, e.row().request.length() - e.row().cached);
-    }
+    int block = joining.stream().mapToInt(e -> e.row().uncached()).max().orElse(0);
     long[][] joinIds = new long[joins][block];
     long[][] joinPositions = new long[joins][block];
     boolean[][] joinValid = new boolean[joins][block];
     List<Optional<KvCache.RowState>> priors = new ArrayList<>(joins);
     for (int j = 0; j < joins; j++) {
-      Generator.Row row = joining.get(j).row();
-      int pad = block - (row.request.length() - row.cached);
-      for (int i = 0; i < block; i++) {
-        joinValid[j][i] = i >= pad;
-        joinPositions[j][i] = row.cached + Math.max(0, i - pad);
-        joinIds[j][i] = joinValid[j][i] ? row.request.token(row.cached + i - pad) : 0;
-      }
+      joining.get(j).row().leftPadded(block, joinIds[j], 0, joinPositions[j], joinValid[j]);
       priors.add(joining.get(j).prior());
     }
-    StepTimings timings = StepTimings.current();
-    long start = timings == null ? 0 : System.nanoTime();
-    float[] logits;
-    try (NDManager m = model.manager().newSubManager()) {
-      cache.admit(priors, block);
-      logits = model.stepContinuous(m, decodeIds, decodePositions, joinIds, joinPositions, joinValid, cache)
-          .toFloatArray();
-    } finally {
-      if (timings != null) {
-        timings.record(joins > 0 ? StepTimings.Kind.PREFILL : StepTimings.Kind.DECODE, n + joins, System.nanoTime() - start);
+    float[] logits = StepTimings.timed(joins > 0 ? StepTimings.Kind.PREFILL : StepTimings.Kind.DECODE, n + joins, () -> {
+      try (NDManager m = model.manager().newSubManager()) {
+        cache.admit(priors, block);
+        return model.stepContinuous(m, decodeIds, decodePositions, joinIds, joinPositions, joinValid, cache)
+            .toFloatArray();
       }
-    }
+    });
     running.addAll(joining);
     joining.clear();
     List<Finished<K>> finished = new ArrayList<>();

@@ -61,23 +61,13 @@ public final class Generator {
     if (prior.size() != b) {
       throw new IllegalArgumentException(prior.size() + " prior caches for " + b + " requests");
     }
-    int context = model.config().maxPositionEmbeddings();
     Row[] rows = new Row[b];
     List<Optional<KvCache.RowState>> usable = new ArrayList<>(b);
-    for (int i = 0; i < b; i++) {
-      GenerationRequest r = requests.get(i);
-      if (r.length() >= context) {
-        throw new IllegalArgumentException("prompt of " + r.length() + " tokens exceeds the context of " + context);
-      }
-      rows[i] = new Row(r);
-      int[] prompt = r.prompt();
-      Optional<KvCache.RowState> p = prior.get(i).filter(st -> st.isStrictPrefixOf(prompt));
-      usable.add(p);
-      rows[i].cached = p.map(KvCache.RowState::length).orElse(0);
-    }
     int p = 0; // the longest uncached prompt suffix
-    for (Row row : rows) {
-      p = Math.max(p, row.request.length() - row.cached);
+    for (int i = 0; i < b; i++) {
+      rows[i] = new Row(requests.get(i), model.config().maxPositionEmbeddings());
+      usable.add(rows[i].startFrom(prior.get(i)));
+      p = Math.max(p, rows[i].uncached());
     }
     int steps = requests.stream().mapToInt(r -> r.params().maxNewTokens()).max().orElseThrow();
 
@@ -89,13 +79,7 @@ public final class Generator {
       long[][] positions = new long[b][p];
       boolean[][] valid = new boolean[b][p];
       for (int i = 0; i < b; i++) {
-        int suffix = rows[i].request.length() - rows[i].cached;
-        int pad = p - suffix;
-        for (int t = 0; t < p; t++) {
-          valid[i][t] = t >= pad;
-          positions[i][t] = rows[i].cached + Math.max(0, t - pad);
-          ids[i * p + t] = valid[i][t] ? rows[i].request.token(rows[i].cached + t - pad) : 0;
-        }
+        rows[i].leftPadded(p, ids, i * p, positions[i], valid[i]);
       }
       Optional<KvCache.RowState>[] kept = newStates(b);
       try {
@@ -163,10 +147,9 @@ public final class Generator {
       boolean[][] val = new boolean[n][1];
       for (int slot = 0; slot < n; slot++) {
         Row row = rows[live[slot]];
-        tokens[slot] = row.tokens.get(row.tokens.size() - 1);
-        pos[slot][0] = row.request.length() + row.tokens.size() - 1;
+        pos[slot][0] = row.lastPosition();
+        tokens[slot] = row.feedLast();
         val[slot][0] = true;
-        row.fed++;
       }
       last = step(m, tokens, 1, pos, val, cache);
     }
@@ -211,17 +194,13 @@ public final class Generator {
 
   /** One forward step; returns the last-position logits [B * V] and frees everything else of the step. */
   private float[] step(NDManager m, long[] ids, int t, long[][] positions, boolean[][] valid, KvCache cache) {
-    StepTimings timings = StepTimings.current();
-    long start = timings == null ? 0 : System.nanoTime();
-    try (NDScope scope = new NDScope()) {
-      scope.suppressNotUsedWarning();
-      NDArray x = m.create(ids, new Shape(ids.length / t, t));
-      return model.step(x, positions, valid, cache, true).toFloatArray();
-    } finally {
-      if (timings != null) {
-        timings.record(t > 1 ? StepTimings.Kind.PREFILL : StepTimings.Kind.DECODE, ids.length / t, System.nanoTime() - start);
+    return StepTimings.timed(t > 1 ? StepTimings.Kind.PREFILL : StepTimings.Kind.DECODE, ids.length / t, () -> {
+      try (NDScope scope = new NDScope()) {
+        scope.suppressNotUsedWarning();
+        NDArray x = m.create(ids, new Shape(ids.length / t, t));
+        return model.step(x, positions, valid, cache, true).toFloatArray();
       }
-    }
+    });
   }
 
   /** Sampling state of one row. */
@@ -234,9 +213,49 @@ public final class Generator {
     int cached; // prompt tokens covered by a prior cache
     int fed; // generated tokens fed back into the model
 
-    Row(GenerationRequest request) {
+    /** A row for {@code request} in a model of {@code context} positions, which its prompt must leave room in. */
+    Row(GenerationRequest request, int context) {
+      if (request.length() >= context) {
+        throw new IllegalArgumentException("prompt of " + request.length() + " tokens exceeds the context of " + context);
+      }
       this.request = request;
       this.rng = new SplittableRandom(request.params().seed());
+    }
+
+    /** {@code prior} where it covers a strict prefix of the prompt (then only the rest is computed), else none. */
+    Optional<KvCache.RowState> startFrom(Optional<KvCache.RowState> prior) {
+      Optional<KvCache.RowState> usable = prior.filter(st -> st.isStrictPrefixOf(request.prompt()));
+      cached = usable.map(KvCache.RowState::length).orElse(0);
+      return usable;
+    }
+
+    /** Prompt tokens no prior covers: what the row's prefill computes. */
+    int uncached() {
+      return request.length() - cached;
+    }
+
+    /**
+     * The uncached prompt tokens left-padded to {@code width} slots: ids from {@code ids[offset]} (0 for padding),
+     * their positions, and whether each slot is a real token.
+     */
+    void leftPadded(int width, long[] ids, int offset, long[] positions, boolean[] valid) {
+      int pad = width - uncached();
+      for (int t = 0; t < width; t++) {
+        valid[t] = t >= pad;
+        positions[t] = cached + Math.max(0, t - pad);
+        ids[offset + t] = valid[t] ? request.token(cached + t - pad) : 0;
+      }
+    }
+
+    /** The position of the last sampled token. */
+    long lastPosition() {
+      return request.length() + tokens.size() - 1L;
+    }
+
+    /** The last sampled token, counted as fed to the model (a decode step's input for this row). */
+    long feedLast() {
+      fed++;
+      return tokens.get(tokens.size() - 1);
     }
 
     SamplingParams params() {
